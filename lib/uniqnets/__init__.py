@@ -1,0 +1,12 @@
+"""uniqnets: the numerical library behind the uniq-nets book.
+
+Modules by subject (import them directly, e.g. ``from uniqnets import models``):
+
+models    tiny MLPs on a flat parameter vector; exact gradients and Hessian-vector
+          products; GD / SGD / Langevin training; hidden-unit symmetries
+data      small synthetic data sets from a seed
+record    glue a result for the prose and keep it for sweeps, in one call
+plotting  the book's figure style
+"""
+
+__version__ = "0.1.0"
