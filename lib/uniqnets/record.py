@@ -31,7 +31,12 @@ import numpy as np
 __all__ = ["RECORDED", "dump", "read_records", "record", "to_builtin"]
 
 GLUE_PREFIX = "application/papermill.record/"  # myst-nb's prefix for hidden glue outputs
-JSON_MIME = "application/json"
+# A JSON mime type of our own: the nbformat schema lets an output hold a JSON object
+# only under a key matching ``application/(...+)?json``, which the prefixed
+# ``application/papermill.record/application/json`` does not, so a notebook holding
+# it fails validation when papermill or nbformat writes it.
+JSON_MIME = "application/vnd.uniqnets.record+json"
+LEGACY_JSON_MIMES = ("application/json",)  # read back from notebooks executed earlier
 
 #: values recorded in this kernel, in order, by name
 RECORDED: dict[str, object] = {}
@@ -132,8 +137,10 @@ def read_records(notebook) -> dict[str, object]:
                 continue
             prefix = meta.get("mime_prefix", "")
             data = output.get("data", {})
-            if prefix + JSON_MIME in data and isinstance(data[prefix + JSON_MIME], Mapping):
-                out[meta["name"]] = _json_unsafe(data[prefix + JSON_MIME]["value"])
+            key = next((prefix + m for m in (JSON_MIME, *LEGACY_JSON_MIMES)
+                        if isinstance(data.get(prefix + m), Mapping)), None)
+            if key is not None:
+                out[meta["name"]] = _json_unsafe(data[key]["value"])
                 continue
             text = data.get(prefix + "text/plain")
             if isinstance(text, list):
