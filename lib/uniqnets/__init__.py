@@ -7,6 +7,7 @@ models    tiny MLPs on a flat parameter vector; exact gradients and Hessian-vect
 data      small synthetic data sets from a seed
 record    glue a result for the prose and keep it for sweeps, in one call
 plotting  the book's figure style
+sweep     rerun a notebook over a parameter grid (python -m uniqnets.sweep)
 """
 
 __version__ = "0.1.0"
