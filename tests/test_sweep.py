@@ -24,16 +24,7 @@ import pytest
 
 from uniqnets import sweep
 from uniqnets.record import read_records
-from uniqnets.sweep import (
-    UNKNOWN,
-    SweepError,
-    load_grid,
-    main,
-    notebook_parameters,
-    parse_values,
-    plan_sweep,
-    run_sweep,
-)
+from uniqnets.sweep import SweepError, load_grid, main, parse_values, plan_sweep, run_sweep
 
 DEMO = Path(__file__).parent / "data" / "sweep_demo.md"
 GRID = ["-p", "a=1,2", "-p", "b=0.5,1.5"]
@@ -121,27 +112,27 @@ def test_load_grid_axes_and_fixed_values(tmp_path):
         load_grid(tmp_path / "nothere.yml")
 
 
-def test_notebook_parameters_parses_without_running(tmp_path):
+def test_plan_reads_the_parameters_cell_without_running_it(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("# title"),
-        nbformat.v4.new_code_cell("import os"),  # untagged: not the parameters cell
-        nbformat.v4.new_code_cell(
-            "%matplotlib inline\n"
-            "seed = 0\nlr = 1e-2\nn: int = 2**10\nsizes = (8, 8)\nname = 'x'\n"
-            "flag = False\nopt = None\nscale = np.pi\nx = y = 3\n",
-            metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("seed = 99", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("seed = 0\nsizes = (8, 8)\nopt = None\n"
+                                  "raise RuntimeError('never run')",
+                                  metadata={"tags": ["parameters"]}),
     ]
-    params = notebook_parameters(nb)
-    assert params == {"seed": 0, "lr": 0.01, "n": 1024, "sizes": [8, 8], "name": "x",
-                      "flag": False, "opt": None, "scale": UNKNOWN, "x": 3, "y": 3}
-    nb.cells[2].metadata["tags"] = []
-    nb.cells[3].metadata["tags"] = []
+    # the cell must be `name = literal` lines (uniqnets.notebook's rule)
+    with pytest.raises(ValueError, match="only `name = literal`"):
+        plan_sweep(nb, {"seed": [1]})
+    nb.cells[1].source = "seed = 0\nsizes = (8, 8)\nopt = None\n"
+    runs = plan_sweep(nb, {"seed": 1, "sizes": [[4, 4]], "opt": ["adam", 3]})
+    # a tuple default takes a list (papermill injects lists); None takes anything
+    assert [r.parameters for r in runs] == [{"seed": 1, "sizes": [4, 4], "opt": "adam"},
+                                            {"seed": 1, "sizes": [4, 4], "opt": 3}]
+    nb.cells[1].metadata["tags"] = []
     with pytest.raises(ValueError, match="no code cell tagged 'parameters'"):
-        notebook_parameters(nb)
+        plan_sweep(nb, {})
     with pytest.raises(FileNotFoundError, match="missing.md"):
-        notebook_parameters(tmp_path / "missing.md")
+        plan_sweep(tmp_path / "missing.md", {})
 
 
 def test_plan_is_the_cartesian_product_with_stable_names():

@@ -14,11 +14,11 @@ and from Python::
                      {"lr": [0.01, 0.1], "width": [8, 16], "seed": range(4)},
                      "sweeps/lyap", jobs=2)
 
-The interface to a chapter is its **parameters cell** (the first code cell tagged
-``parameters``) and its **recorded values**.  Before anything runs, the grid is
-checked against the names assigned in that cell and against the types of their
-default values, so a misspelt name or a value of the wrong type is an error that
-names it.
+The interface to a chapter is its **parameters cell** (the first code cell, tagged
+``parameters``, read by :mod:`uniqnets.notebook`) and its **recorded values**
+(:func:`uniqnets.record.read_records`).  Before anything runs, the grid is checked
+against the names assigned in that cell and against the types of their default
+values, so a misspelt name or a value of the wrong type is an error that names it.
 
 Grid
     A mapping from parameter name to a list of values (one axis of the grid) or to a
@@ -58,7 +58,6 @@ Dask distributed, futures: https://distributed.dask.org/en/stable/client.html
 from __future__ import annotations
 
 import argparse
-import ast
 import csv
 import hashlib
 import io
@@ -73,6 +72,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from uniqnets import notebook as nbnotebook
 from uniqnets.record import dump, read_records
 
 __all__ = [
@@ -80,15 +80,10 @@ __all__ = [
     "SweepError",
     "load_grid",
     "main",
-    "notebook_parameters",
     "parse_values",
     "plan_sweep",
-    "read_notebook",
     "run_sweep",
 ]
-
-#: default of a parameter whose value the parameters cell computes (no type check)
-UNKNOWN = type("Unknown", (), {"__repr__": lambda self: "<computed>"})()
 
 #: columns of the results table that are not parameters or recorded values
 META_COLUMNS = ("run", "status", "error")
@@ -125,12 +120,8 @@ class Run:
 # Reading the notebook and its parameters cell
 # ---------------------------------------------------------------------------------
 
-def read_notebook(notebook):
-    """The notebook at ``notebook`` as an ``nbformat`` node.
-
-    A MyST Markdown (``.md``), percent script or ``.ipynb`` file: jupytext converts it
-    in memory.  A notebook node is returned as it is.
-    """
+def _read(notebook):
+    """The notebook as an nbformat node: a path goes through :func:`uniqnets.notebook.load`."""
     import nbformat
 
     if isinstance(notebook, nbformat.NotebookNode):
@@ -138,95 +129,19 @@ def read_notebook(notebook):
     if not isinstance(notebook, (str, os.PathLike)):
         raise TypeError(f"notebook must be a path or an nbformat notebook, "
                         f"got {type(notebook).__name__}")
-    path = Path(notebook)
-    if not path.is_file():
-        raise FileNotFoundError(f"notebook {str(path)!r} does not exist")
-    import jupytext
-
-    try:
-        return jupytext.read(path)
-    except Exception as exc:  # jupytext raises several types for unreadable input
-        raise ValueError(f"notebook {str(path)!r} could not be read: {exc}") from exc
-
-
-def _parameters_cell(nb):
-    for cell in nb.cells:
-        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
-                "tags", []):
-            return cell
-    return None
-
-
-def _python_source(source: str) -> str:
-    # IPython syntax (%magics, !shell) is not Python: let IPython translate it
-    try:
-        from IPython.core.inputtransformer2 import TransformerManager
-    except ImportError:  # pragma: no cover - IPython comes with ipykernel
-        return source
-    return TransformerManager().transform_cell(source)
-
-
-_SAFE_NODES = (ast.Expression, ast.Constant, ast.UnaryOp, ast.BinOp, ast.USub, ast.UAdd,
-               ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.Mod,
-               ast.List, ast.Tuple, ast.Dict, ast.Load)
-
-
-def _default_value(node: ast.expr):
-    """The value of a parameter's default expression, or UNKNOWN if it is computed.
-
-    Literals, and arithmetic on literals (``2**10``, ``1 / 3``), are evaluated with no
-    names in scope; anything with a name, a call or an attribute is left unknown.
-    """
-    tree = ast.Expression(body=node)
-    if not all(isinstance(n, _SAFE_NODES) for n in ast.walk(tree)):
-        return UNKNOWN
-    try:
-        value = eval(compile(tree, "<parameters>", "eval"), {"__builtins__": {}}, {})
-    except Exception:  # e.g. 1 / 0 in a default; the notebook will say so itself
-        return UNKNOWN
-    return list(value) if isinstance(value, tuple) else value
-
-
-def notebook_parameters(notebook) -> dict[str, object]:
-    """The names assigned in a notebook's parameters cell, with their default values.
-
-    ``notebook`` is a path or a notebook node.  The parameters cell is the first code
-    cell tagged ``parameters`` (papermill's convention); it is parsed, not executed.
-    A default that the cell computes (``np.pi``, ``f(3)``) is returned as
-    :data:`UNKNOWN` and any value is accepted for it.
-
-    Raises ``ValueError`` if the notebook has no parameters cell or the cell is not
-    valid Python.
-    """
-    return _parameters_of(read_notebook(notebook), _label(notebook))
+    return nbnotebook.load(notebook)
 
 
 def _label(notebook) -> str:
     return str(notebook) if isinstance(notebook, (str, os.PathLike)) else "<notebook>"
 
 
-def _parameters_of(nb, where: str) -> dict[str, object]:
-    cell = _parameters_cell(nb)
-    if cell is None:
-        raise ValueError(f"notebook {str(where)!r} has no code cell tagged 'parameters'")
+def _defaults(nb, where: str) -> dict[str, object]:
+    """Parameter name -> default value, from the parameters cell (parsed, not run)."""
     try:
-        tree = ast.parse(_python_source(cell.source))
-    except SyntaxError as exc:
-        raise ValueError(f"the parameters cell of {str(where)!r} is not valid Python: "
-                         f"{exc}") from exc
-    out: dict[str, object] = {}
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Assign):
-            names = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
-            value = _default_value(stmt.value)
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            names = [stmt.target.id]
-            value = UNKNOWN if stmt.value is None else _default_value(stmt.value)
-        else:
-            continue
-        for name in names:
-            out[name] = value
-    return out
+        return {name: p.default for name, p in nbnotebook.parameters(nb).items()}
+    except (ValueError, SyntaxError) as exc:
+        raise ValueError(f"{where}: {exc}") from exc
 
 
 # ---------------------------------------------------------------------------------
@@ -362,8 +277,10 @@ _TYPE_NAMES = {bool: "a boolean (true/false)", int: "an integer", float: "a numb
 
 def _check_type(name, value, default):
     """``value`` converted to the type of ``default`` where that is lossless, else TypeError."""
-    if default is UNKNOWN or default is None:
+    if default is None:  # "not set": any value
         return value
+    if isinstance(default, tuple):  # papermill injects lists; a tuple default takes one
+        default = list(default)
     kind = type(default)
     if isinstance(default, bool):
         ok = isinstance(value, bool)
@@ -431,12 +348,13 @@ def plan_sweep(notebook, grid) -> list[Run]:
     Every name of the grid must be assigned in the parameters cell (``ValueError``
     otherwise) and every value must have the type of its default (``TypeError``):
     a boolean for a boolean, an integer for an integer, a number for a float (an
-    integer is converted), a string, list or mapping for those; any value for a
-    default of ``None`` or one the cell computes.  Nothing is executed.
+    integer is converted), a string, list or mapping for those (a list for a tuple);
+    any value for a default of ``None``.  The parameters cell is read with
+    :func:`uniqnets.notebook.parameters` (parsed, not executed).  Nothing runs.
 
     Returns the runs in grid order (the last axis varies fastest).
     """
-    return _plan(read_notebook(notebook), grid, _label(notebook))
+    return _plan(_read(notebook), grid, _label(notebook))
 
 
 def _plan(nb, grid, where: str) -> list[Run]:
@@ -445,7 +363,7 @@ def _plan(nb, grid, where: str) -> list[Run]:
     if not isinstance(grid, Mapping):
         raise TypeError(f"grid must be a mapping NAME -> values or a YAML file, "
                         f"got {type(grid).__name__}")
-    defaults = _parameters_of(nb, where)
+    defaults = _defaults(nb, where)
     unknown = [k for k in grid if k not in defaults]
     if unknown:
         known = ", ".join(defaults) or "none"
@@ -905,7 +823,7 @@ def _sweep(notebook, grid, out_dir, jobs, *, scheduler, timeout, kernel_name,
         raise TypeError(f"out_dir must be a path, got {type(out_dir).__name__}")
     if kernel_name is not None and not isinstance(kernel_name, str):
         raise TypeError(f"kernel_name must be a string, got {type(kernel_name).__name__}")
-    nb = read_notebook(notebook)
+    nb = _read(notebook)
     source = _label(notebook)
     runs = _plan(nb, grid, source)
     out = Path(out_dir)
@@ -1024,7 +942,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     out = Path(args.out)
     if args.dry_run:
-        code = _code_digest(read_notebook(args.notebook))
+        code = _code_digest(_read(args.notebook))
         states = [_state(out, run, code) if out.is_dir() else "new" for run in runs]
         width = max(len(r.name) for r in runs)
         for run, state in zip(runs, states, strict=True):
