@@ -63,6 +63,7 @@ import hashlib
 import io
 import itertools
 import json
+import logging
 import os
 import re
 import sys
@@ -432,16 +433,29 @@ def _where(exc) -> dict:
     return where
 
 
-def _kernel_manager_class(log_path: str):
-    """A kernel manager whose kernel writes its own stdout/stderr to ``log_path``.
+def _kernel_manager_class(folder: str):
+    """A kernel manager for one run, keeping the kernel's files in the run's ``folder``.
 
-    The kernel process prints start-up warnings and crash reports to the terminal of
-    whoever launched it; a sweep keeps them per run instead, and quotes their end when
-    the kernel dies.  (Cell output goes to the notebook either way.)
+    * The kernel's own stdout/stderr (start-up warnings, crash reports; cell output goes
+      to the notebook either way) go to ``folder/kernel.log``, which a failure quotes,
+      instead of the terminal of whoever started the sweep.
+    * On POSIX systems the kernel talks over Unix sockets in ``folder`` (zmq's ``ipc``
+      transport) rather than TCP ports on localhost: a TCP port is chosen by binding
+      and releasing it before the kernel binds it again, and runs starting side by side
+      (or any other program) can take it in between ("Address already in use", the
+      kernel dies before it replies).
     """
     from jupyter_client import AsyncKernelManager
 
+    log_path = os.path.join(folder, "kernel.log")
+
     class RunKernelManager(AsyncKernelManager):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            if os.name == "posix":
+                self.transport = "ipc"
+                self.ip = os.path.join(folder, "kernel-ipc")
+
         async def start_kernel(self, **kw):
             log = open(log_path, "ab")  # noqa: SIM115 - the kernel process owns it
             try:
@@ -485,6 +499,14 @@ def _last_started_cell(text: str) -> str:
     return ""
 
 
+class _DropTranslatorWarnings(logging.Filter):
+    # papermill re-parses the parameters cell line by line to warn about unknown names
+    # and misreads comments holding "=" ("Unable to parse line ..."); the grid was
+    # already checked against the cell's syntax tree, so those warnings are noise
+    def filter(self, record):
+        return not record.getMessage().startswith("Unable to parse line")
+
+
 def _execute_run(task: dict) -> dict:
     """Execute one parameterized notebook; return its status, values and executed text.
 
@@ -504,10 +526,12 @@ def _execute_run(task: dict) -> dict:
     in_cell = False
     with tempfile.TemporaryDirectory(prefix="uniqnets-run-") as tmp:
         out = os.path.join(tmp, "run.ipynb")
-        log = os.path.join(tmp, "kernel.log")
         cwd = task.get("cwd")
         if not cwd or not os.path.isdir(cwd):
             cwd = tmp
+        quiet = _DropTranslatorWarnings()
+        translators = logging.getLogger("papermill.translators")
+        translators.addFilter(quiet)
         try:
             # The kernel's working directory goes through nbclient's resources, not
             # papermill's cwd= (which changes this process's directory: not thread-safe).
@@ -517,18 +541,20 @@ def _execute_run(task: dict) -> dict:
                 nb, out, parameters=task["parameters"], kernel_name=task["kernel"],
                 progress_bar=False, request_save_on_cell_execute=True,
                 execution_timeout=task.get("timeout"), resources={"metadata": {"path": cwd}},
-                kernel_manager_class=_kernel_manager_class(log))
+                kernel_manager_class=_kernel_manager_class(tmp))
         except PapermillExecutionError as exc:
             error = {**_where(exc), "ename": exc.ename, "evalue": exc.evalue}
         except Exception as exc:  # timed out, kernel died or could not start ...
             in_cell = isinstance(exc, (CellTimeoutError, DeadKernelError))
             evalue = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             if not isinstance(exc, CellTimeoutError):
-                tail = _log_tail(log)
+                tail = _log_tail(os.path.join(tmp, "kernel.log"))
                 if tail:
                     evalue += f"\nkernel log:\n{tail}"
             error = {"cell": None, "line": None, "source": "", "ename": type(exc).__name__,
                      "evalue": evalue}
+        finally:
+            translators.removeFilter(quiet)
         if os.path.exists(out):
             with open(out, encoding="utf-8") as fh:
                 text = fh.read()
