@@ -499,12 +499,17 @@ def _last_started_cell(text: str) -> str:
     return ""
 
 
-class _DropTranslatorWarnings(logging.Filter):
-    # papermill re-parses the parameters cell line by line to warn about unknown names
-    # and misreads comments holding "=" ("Unable to parse line ..."); the grid was
-    # already checked against the cell's syntax tree, so those warnings are noise
+class _DropParameterWarnings(logging.Filter):
+    # papermill re-parses the parameters cell line by line to warn about unknown names,
+    # and misreads lines whose comment holds "=" ("Unable to parse line ...", then
+    # "Passed unknown parameter: hidden"); the grid was already checked against the
+    # cell's syntax tree, so both warnings are noise
     def filter(self, record):
-        return not record.getMessage().startswith("Unable to parse line")
+        msg = record.getMessage()
+        return not msg.startswith(("Unable to parse line", "Passed unknown parameter"))
+
+
+_PAPERMILL_LOGGERS = ("papermill", "papermill.translators")
 
 
 def _execute_run(task: dict) -> dict:
@@ -529,9 +534,9 @@ def _execute_run(task: dict) -> dict:
         cwd = task.get("cwd")
         if not cwd or not os.path.isdir(cwd):
             cwd = tmp
-        quiet = _DropTranslatorWarnings()
-        translators = logging.getLogger("papermill.translators")
-        translators.addFilter(quiet)
+        quiet = _DropParameterWarnings()
+        for name in _PAPERMILL_LOGGERS:
+            logging.getLogger(name).addFilter(quiet)
         try:
             # The kernel's working directory goes through nbclient's resources, not
             # papermill's cwd= (which changes this process's directory: not thread-safe).
@@ -554,7 +559,8 @@ def _execute_run(task: dict) -> dict:
             error = {"cell": None, "line": None, "source": "", "ename": type(exc).__name__,
                      "evalue": evalue}
         finally:
-            translators.removeFilter(quiet)
+            for name in _PAPERMILL_LOGGERS:
+                logging.getLogger(name).removeFilter(quiet)
         if os.path.exists(out):
             with open(out, encoding="utf-8") as fh:
                 text = fh.read()
@@ -876,7 +882,7 @@ def _sweep(notebook, grid, out_dir, jobs, *, scheduler, timeout, kernel_name,
     tasks = [{"notebook": text, "parameters": run.parameters, "kernel": kernel, "cwd": cwd,
               "timeout": timeout} for run in todo]
 
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # text bar: tqdm.auto warns in kernels without ipywidgets
 
     n_failed = 0
     bar = tqdm(total=len(runs), initial=reused, unit="run", desc="sweep",
