@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import glob
 import io
 import json
 import logging
@@ -149,6 +150,13 @@ def test_plan_is_the_cartesian_product_with_stable_names():
     a, b = plan_sweep(DEMO, {"label": ["../up", "x y"]})
     assert "/" not in a.name and " " not in b.name and a.name != b.name
     assert a.name == plan_sweep(DEMO, {"label": ["../up"]})[0].name
+    # list values stay readable, without characters that glob patterns treat specially
+    # (Sphinx's exclude patterns did not match a run notebook named "...[16,16].ipynb")
+    runs = plan_sweep(DEMO, {"flags": [[1, 2], [3, 4], [0.5], ["x"]], "b": [1e-3, -2.5]})
+    assert [r.name for r in runs][:4] == ["flags=1_2,b=0.001", "flags=1_2,b=-2.5",
+                                          "flags=3_4,b=0.001", "flags=3_4,b=-2.5"]
+    assert runs[4].name == "flags=0.5,b=0.001" and runs[6].name.startswith("flags=~")
+    assert not any(glob.has_magic(r.name) for r in runs)
 
 
 @pytest.mark.parametrize("grid, error, match", [

@@ -90,7 +90,7 @@ __all__ = [
 META_COLUMNS = ("run", "status", "error")
 
 _RANGE = re.compile(r"^\s*(-?\d+):(-?\d+)(?::(-?\d+))?\s*$")
-_NAME_SAFE = re.compile(r"^[A-Za-z0-9._+\-\[\],]+$")
+_NAME_SAFE = re.compile(r"^[A-Za-z0-9._+\-]+$")
 _MAX_SLUG = 40
 _MAX_NAME = 150
 
@@ -317,19 +317,28 @@ def _digest(obj, n=8) -> str:
 
 
 def _slug(value) -> str:
-    """A file-name-safe text for one value: readable where possible, else a hash."""
+    """A file-name-safe text for one value: readable where possible, else a hash.
+
+    Numbers and booleans as JSON (``0.001``, ``true``), strings as they are, lists of
+    numbers joined by ``_`` (``[16, 16]`` -> ``16_16``).  Names avoid the characters
+    that glob patterns, shells and URLs treat specially (``[``, ``]``, ``*``, ``?``,
+    spaces, ``/``): a value that would need one, a string that reads as another type
+    (``"1"``), or a long value is named by a hash of its JSON instead.
+    """
     if isinstance(value, str):
-        text = value
         try:  # a string that reads as JSON ("1", "true") would look like a number
             json.loads(value)
-            readable = False
+            text = None
         except ValueError:
-            readable = "," not in value
+            text = value
+    elif isinstance(value, list) and value and all(
+            isinstance(v, (int, float)) for v in value):
+        text = "_".join(_canonical(v) for v in value)
+    elif isinstance(value, (list, dict)):
+        text = None
     else:
         text = _canonical(value)
-        readable = True
-    if readable and len(text) <= _MAX_SLUG and _NAME_SAFE.match(text) and text not in (".",
-                                                                                      ".."):
+    if text and len(text) <= _MAX_SLUG and _NAME_SAFE.match(text) and text not in (".", ".."):
         return text
     return "~" + _digest(value)
 
