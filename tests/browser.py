@@ -154,7 +154,7 @@ def check_site(html_dir, source_root=None, screenshots=None, shots=()) -> dict[s
             for page_path in pages(html_dir):
                 rel = page_path.relative_to(html_dir).as_posix()
                 found: list[str] = []
-                page = browser.new_page()
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 # a failed resource shows as a console error without its address; the
                 # response and request events give the address instead
                 page.on("console", lambda m, f=found: f.append(f"console {m.type}: {m.text}")
