@@ -59,9 +59,8 @@ test-browser: book
 lab: $(STAMP)
 	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || $(BIN)/python -m pip install -e ".[$(EXTRAS),lab]"
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
-	@# open .md files as notebooks by default (jupytext's documented setting)
-	@printf '%s\n' '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' \
-	    > $(VENV)/share/jupyter/lab/settings/overrides.json
+	@# open .md files as notebooks by default (jupytext's setting; postBuild does the same on Binder)
+	@cp jupyterlab-settings.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(BIN)/jupyter lab notebooks/
 
 clean:
