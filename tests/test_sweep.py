@@ -418,6 +418,33 @@ def test_dask_local_cluster_gives_the_same_table(swept, tmp_path):
     assert dask["runs"] == local["runs"] and dask["columns"] == local["columns"]
 
 
+def test_run_without_a_notebook_leaves_no_older_notebook(tmp_path, monkeypatch):
+    # a worker that dies returns no notebook: an earlier run's file must not stay beside
+    # the new, failed record
+    out = tmp_path / "out"
+    (out / "runs").mkdir(parents=True)
+    (out / "runs" / "a=7.ipynb").write_text("{}")
+    died = {"status": "failed", "values": {}, "notebook": None, "seconds": 0.0,
+            "error": {"cell": None, "line": None, "source": "", "ename": "BrokenProcessPool",
+                      "evalue": "worker failed: a child process terminated abruptly"}}
+    monkeypatch.setattr(sweep, "_execute_run", lambda task: died)
+    rows = run_sweep(DEMO, {"a": 7}, out, on_error="keep", as_frame=False)
+    assert rows[0]["status"] == "failed"
+    assert rows[0]["error"] == "notebook: BrokenProcessPool: worker failed: a child process " \
+                               "terminated abruptly"
+    assert not (out / "runs" / "a=7.ipynb").exists()
+    assert json.loads((out / "runs" / "a=7.json").read_text())["status"] == "failed"
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
+    pytest.importorskip("distributed")
+    monkeypatch.setattr(sweep, "SCHEDULER_TIMEOUT", 1)
+    code, _, stderr = cli(DEMO, "-p", "a=1", "-o", tmp_path / "out", "--scheduler",
+                          "tcp://127.0.0.1:9")
+    assert code == 2 and "scheduler 'tcp://127.0.0.1:9'" in stderr
+    assert not list((tmp_path / "out" / "runs").iterdir())
+
+
 def test_bad_api_arguments(tmp_path):
     with pytest.raises(ValueError, match="jobs must be a positive integer"):
         run_sweep(DEMO, {"a": 1}, tmp_path, jobs=0)

@@ -4,15 +4,15 @@ A *sweep* executes one notebook once per point of a grid of parameter values and
 gathers every value the notebook records (:func:`uniqnets.record.record`) into one
 table with the parameters as columns.  From the shell::
 
-    python -m uniqnets.sweep notebooks/01_chaotic_divergence.md \\
-        -p lr=0.01,0.1 -p width=8,16 -p seed=0:4 -o sweeps/lyap --jobs 2
+    python -m uniqnets.sweep notebooks/00_same_network.md \\
+        -p lr=0.02,0.05 -p 'hidden=[8,8],[16,16]' -p seed=0:4 -o sweeps/width_lr --jobs 2
 
 and from Python::
 
     from uniqnets.sweep import run_sweep
-    rows = run_sweep("notebooks/01_chaotic_divergence.md",
-                     {"lr": [0.01, 0.1], "width": [8, 16], "seed": range(4)},
-                     "sweeps/lyap", jobs=2)
+    rows = run_sweep("notebooks/00_same_network.md",
+                     {"lr": [0.02, 0.05], "hidden": [[8, 8], [16, 16]], "seed": range(4)},
+                     "sweeps/width_lr", jobs=2)
 
 The interface to a chapter is its **parameters cell** (the first code cell, tagged
 ``parameters``, read by :mod:`uniqnets.notebook`) and its **recorded values**
@@ -27,7 +27,7 @@ Grid
     are the cartesian product of the axes, in the order given (the last axis varies
     fastest).  A YAML file with the same mapping is accepted in place of the mapping.
 Runs
-    Each run is named from its parameter values (``lr=0.1,width=16,seed=3``), so the
+    Each run is named from its parameter values (``lr=0.05,hidden=16_16,seed=3``), so the
     name, the output file and the row of the table are the same in every rerun.  Each
     run starts its own kernel (papermill), with the notebook's folder as working
     directory when that folder exists where the run executes.
@@ -92,6 +92,8 @@ META_COLUMNS = ("run", "status", "error")
 _RANGE = re.compile(r"^\s*(-?\d+):(-?\d+)(?::(-?\d+))?\s*$")
 _NAME_SAFE = re.compile(r"^[A-Za-z0-9._+\-]+$")
 _MAX_SLUG = 40
+#: seconds to wait for a Dask scheduler to answer
+SCHEDULER_TIMEOUT = 10
 _MAX_NAME = 150
 
 
@@ -657,6 +659,8 @@ def _store(out_dir: Path, run: Run, result: dict, notebook: str, code: str) -> d
         record_path.unlink()
     if result.get("notebook") is not None:
         _atomic_write_text(_notebook_path(out_dir, run), result["notebook"])
+    elif _notebook_path(out_dir, run).exists():  # an earlier run's notebook would mislead
+        _notebook_path(out_dir, run).unlink()
     rec = {"run": run.name, "parameters": run.parameters, "status": result["status"],
            "values": result["values"], "order": list(result["values"]),
            "error": result["error"],
@@ -750,7 +754,13 @@ def _dask_results(tasks: list[dict], scheduler):
         raise ImportError("scheduler= needs Dask distributed: pip install 'uniqnets[dask]'"
                           ) from exc
     own = not isinstance(scheduler, Client)
-    client = Client(scheduler, set_as_default=False) if own else scheduler
+    if own:
+        try:
+            client = Client(scheduler, set_as_default=False, timeout=SCHEDULER_TIMEOUT)
+        except OSError as exc:
+            raise ConnectionError(f"scheduler {scheduler!r}: {exc}") from exc
+    else:
+        client = scheduler
     try:
         token = _digest([t["parameters"] for t in tasks] + [time.time()], 12)
         futures = {}
@@ -931,7 +941,7 @@ def _parser() -> argparse.ArgumentParser:
                "finished runs.  Exit status: 0 if every run finished, 1 if any failed, 2 for "
                "bad arguments.")
     p.add_argument("notebook", metavar="NOTEBOOK",
-                   help="the notebook, e.g. notebooks/01_chaotic_divergence.md")
+                   help="the notebook, e.g. notebooks/00_same_network.md")
     p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=V1,V2,...",
                    help="values of one parameter (repeat for each parameter)")
     p.add_argument("--grid", metavar="GRID.yml",
@@ -995,7 +1005,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         outcome = _sweep(args.notebook, grid, out, args.jobs, scheduler=args.scheduler,
                          timeout=args.timeout, kernel_name=None, progress=True)
-    except (ValueError, TypeError, FileNotFoundError, ImportError) as exc:
+    except (ValueError, TypeError, ImportError, OSError) as exc:  # OSError: files, scheduler
         parser.error(str(exc))
     failures = outcome.failures
     n = len(outcome.rows)
