@@ -81,6 +81,7 @@ def test_parse_values_json_strings_and_ranges():
     # commas inside brackets and quotes do not separate values
     assert parse_values("[8,8],[16,16]") == [[8, 8], [16, 16]]
     assert parse_values('{"a": 1, "b": 2},"x,y"') == [{"a": 1, "b": 2}, "x,y"]
+    assert parse_values(r'"a\\",b') == ["a\\", "b"]  # a quote after an escaped backslash closes
     # A:B is range(A, B), B excluded; A:B:S has a step; ranges mix with values
     assert parse_values("0:4") == [0, 1, 2, 3]
     assert parse_values("0:10:4,42") == [0, 4, 8, 42]

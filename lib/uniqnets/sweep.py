@@ -92,9 +92,10 @@ META_COLUMNS = ("run", "status", "error")
 _RANGE = re.compile(r"^\s*(-?\d+):(-?\d+)(?::(-?\d+))?\s*$")
 _NAME_SAFE = re.compile(r"^[A-Za-z0-9._+\-]+$")
 _MAX_SLUG = 40
+_MAX_NAME = 150
+
 #: seconds to wait for a Dask scheduler to answer
 SCHEDULER_TIMEOUT = 10
-_MAX_NAME = 150
 
 
 class SweepError(RuntimeError):
@@ -153,12 +154,14 @@ def _defaults(nb, where: str) -> dict[str, object]:
 
 def _split_top_level(text: str) -> list[str]:
     """Split at commas that are not inside brackets, braces or quotes."""
-    items, depth, quote, start = [], 0, None, 0
+    items, depth, quote, escaped, start = [], 0, None, False, 0
     for i, ch in enumerate(text):
         if quote:
-            if ch == "\\":
-                continue
-            if ch == quote and text[i - 1] != "\\":
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
                 quote = None
         elif ch in "\"'":
             quote = ch
@@ -293,9 +296,7 @@ def _check_type(name, value, default):
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         if ok:
             value = float(value)  # lr=1 means lr=1.0: inject and tabulate the float
-    elif isinstance(default, (list, dict, str)):
-        ok = isinstance(value, kind)
-    else:
+    else:  # str, list, dict
         ok = isinstance(value, kind)
     if not ok:
         hint = ""
