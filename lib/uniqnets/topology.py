@@ -6,7 +6,8 @@ module computes what Theorem 12 of the uniqueness preprint talks about:
 
 * the Vietoris-Rips persistence diagrams of ``S`` (:func:`rips_diagrams`, with gudhi);
 * bottleneck and Wasserstein distances between diagrams (:func:`bottleneck`,
-  :func:`wasserstein`, with gudhi's exact bottleneck and hera / POT);
+  :func:`wasserstein`: gudhi's exact bottleneck; an exact assignment with scipy,
+  or hera's auction, or POT's transport solver);
 * the Hausdorff distance and the minimum distance between two clouds
   (:func:`hausdorff`, :func:`set_distance`) and between the polygonal curves through
   them (:func:`polyline_distance`), which decide whether two trajectories lie in
@@ -238,24 +239,66 @@ def bottleneck(d1, d2, e: float = 0.0) -> float:
     return float(gudhi.bottleneck_distance(a, b, e))
 
 
-WASSERSTEIN_BACKENDS = ("hera", "pot")
+WASSERSTEIN_BACKENDS = ("scipy", "hera", "pot")
+
+
+def _wasserstein_assignment(a, b, order, internal_p):
+    """Exact W_q by a linear assignment on the usual augmented cost matrix.
+
+    Written here (on :func:`scipy.optimize.linear_sum_assignment`) because hera's
+    auction can fail to return on diagrams that differ by rounding errors, and POT is
+    an optional dependency.  Finite points: ``x_i`` may go to ``y_j`` (cost
+    ``||x_i - y_j||^q``) or to a diagonal slot (cost ``dist(x_i, diagonal)^q``), and
+    diagonal slots match each other at no cost; essential classes (death inf) are
+    matched in sorted order of birth, which is optimal in one dimension for q >= 1.
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    fa, ea = _essential(a)
+    fb, eb = _essential(b)
+    q = float(order)
+    # distance of (b, d) to the diagonal in the L^p norm: ((d - b) / 2) * 2^(1/p)
+    to_diag = 1.0 if np.isinf(internal_p) else 2.0 ** (1.0 / internal_p)
+    da = 0.5 * (fa[:, 1] - fa[:, 0]) * to_diag
+    db = 0.5 * (fb[:, 1] - fb[:, 0]) * to_diag
+    n, m = len(fa), len(fb)
+    cost = np.zeros((n + m, m + n))
+    if n and m:
+        diff = np.abs(fa[:, None, :] - fb[None, :, :])
+        ground = diff.max(axis=2) if np.isinf(internal_p) else np.linalg.norm(
+            diff, ord=internal_p, axis=2)
+        cost[:n, :m] = ground ** q
+    cost[:n, m:] = (da ** q)[:, None]
+    cost[n:, :m] = (db ** q)[None, :]
+    rows, cols = linear_sum_assignment(cost)
+    total = float(np.sum(np.sort(cost[rows, cols])))  # sorted: a fixed summation order
+    total += float(np.sum(np.abs(ea - eb) ** q))
+    return total ** (1.0 / q)
 
 
 def wasserstein(d1, d2, order: float = 1, internal_p: float = np.inf,
-                backend: str = "hera", delta: float = 1e-6) -> float:
-    """p-Wasserstein distance W_order between two persistence diagrams.
+                backend: str = "scipy", delta: float = 0.01) -> float:
+    """q-Wasserstein distance W_q (q = ``order``) between two persistence diagrams.
 
-    ``W_q(D1, D2) = ( inf_M sum_{(p, q) in M} ||p - q||_internal_p^q )^(1/q)`` over
-    partial matchings to the diagonal; essential classes are matched among
-    themselves (distance ``inf`` when their numbers differ).
+    ``W_q(D1, D2) = ( inf_M sum_{(x, y) in M} ||x - y||_internal_p^q )^(1/q)`` over
+    partial matchings ``M`` whose unmatched points go to the diagonal; essential
+    classes are matched among themselves (distance ``inf`` when their numbers differ).
 
     Backends
     --------
-    ``"hera"`` (default): :func:`gudhi.hera.wasserstein_distance`, the auction
-    algorithm of Kerber-Morozov-Nigmetov, with relative error at most ``delta``
-    (its result ``w`` satisfies ``W <= w <= (1 + delta) W``).
-    ``"pot"``: :func:`gudhi.wasserstein.wasserstein_distance`, the exact linear
-    program of Python Optimal Transport (``delta`` is ignored).
+    ``"scipy"`` (default): exact, an optimal assignment on the augmented cost matrix
+    (:func:`scipy.optimize.linear_sum_assignment`), cubic in the number of points;
+    deterministic, and exactly 0 for identical diagrams.
+    ``"hera"``: :func:`gudhi.hera.wasserstein_distance`, the auction algorithm of
+    Kerber-Morozov-Nigmetov, with relative error at most ``delta`` (its result ``w``
+    satisfies ``W <= w <= (1 + delta) W``); fast on large diagrams.  It is *not* the
+    default because the auction can fail to terminate when ``delta * W`` is below the
+    rounding error of the coordinates: with gudhi 3.13 it does not return on two
+    diagrams of values ~1 that differ by ~1e-16 (``delta = 0.01``) or by ~1e-12
+    (``delta = 1e-6``), which is exactly the comparison of a run with its symmetric
+    copy or with a 1e-12 perturbation.
+    ``"pot"``: :func:`gudhi.wasserstein.wasserstein_distance`, the exact transport
+    linear program of Python Optimal Transport (the optional package ``POT``).
 
     Parameters
     ----------
@@ -263,12 +306,14 @@ def wasserstein(d1, d2, order: float = 1, internal_p: float = np.inf,
     order : float >= 1
     internal_p : float >= 1 or inf
         Ground norm on the plane (inf: the one of the bottleneck distance).
-    backend : {"hera", "pot"}
-    delta : float > 0, relative error of hera.
+    backend : {"scipy", "hera", "pot"}
+    delta : float > 0, relative error of hera (ignored by the exact backends).
 
     Returns
     -------
-    float, in the units of the diagrams.
+    float, in the units of the diagrams.  Reference: Cohen-Steiner, Edelsbrunner,
+    Harer, Mileyko, "Lipschitz functions have Lp-stable persistence", Found. Comput.
+    Math. 10 (2010); Kerber, Morozov, Nigmetov 2017.
     """
     a, b = _diagram(d1, "d1"), _diagram(d2, "d2")
     if not (np.isfinite(order) and order >= 1):
@@ -283,6 +328,8 @@ def wasserstein(d1, d2, order: float = 1, internal_p: float = np.inf,
         return np.inf  # checked here so that POT does not warn
     if len(a) == 0 and len(b) == 0:
         return 0.0
+    if backend == "scipy":
+        return _wasserstein_assignment(a, b, order, internal_p)
     if backend == "hera":
         from gudhi.hera import wasserstein_distance
 
