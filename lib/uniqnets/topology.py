@@ -170,7 +170,8 @@ def rips_diagrams(points, max_dim: int = 1, max_edge: float | None = None,
     max_dim = int(max_dim)
     if max_edge is None:
         max_edge = np.inf
-    elif not (isinstance(max_edge, (int, float, np.number)) and max_edge > 0):
+    elif (isinstance(max_edge, bool) or not isinstance(max_edge, (int, float, np.number))
+          or not max_edge > 0):
         raise ValueError(f"max_edge must be a number > 0 or None, got {max_edge!r}")
     if not isinstance(collapse, (bool, np.bool_)):
         raise TypeError(f"collapse must be a bool, got {type(collapse).__name__}")
@@ -470,8 +471,12 @@ def polyline_distance(P, Q, return_location: bool = False):
     best, loc = np.inf, (0, 0.0, 0, 0.0)
     chunk = max(1, 2 ** 22 // max(1, len(mB)))
     for s0 in range(0, len(mA), chunk):
-        lower = cdist(mA[s0:s0 + chunk], mB) - 0.5 * (lA[s0:s0 + chunk, None] + lB[None, :])
-        ii, jj = np.nonzero(lower <= min(upper, best) * (1 + 1e-12) + 1e-300)
+        mid = cdist(mA[s0:s0 + chunk], mB)
+        half = 0.5 * (lA[s0:s0 + chunk, None] + lB[None, :])
+        # keep every pair whose lower bound could beat the best distance; the slack covers
+        # the rounding of the bound itself (a difference of two numbers of size mid)
+        slack = 64 * np.finfo(float).eps * (mid + half)
+        ii, jj = np.nonzero(mid - half <= min(upper, best) + slack)
         if len(ii) == 0:
             continue
         ii = ii + s0
