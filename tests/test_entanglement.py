@@ -109,7 +109,7 @@ def test_training_selects_from_the_drawn_matrix():
     model = E.train_maxlikelihood(rng.standard_normal(k), n, L, rng, keep_layers=False)
     u = model.w0 / np.linalg.norm(model.w0)
     for i in range(L):
-        Gs = model._draw(i)
+        Gs = model.candidates(i + 1)
         z = np.abs(Gs @ u)
         kept = model.rows[i]
         rest = np.setdiff1d(np.arange(n), kept)
@@ -148,6 +148,26 @@ def test_streamed_tracking_equals_post_hoc_propagation():
     # prefix property: the first 5 layers are the depth-5 model
     np.testing.assert_allclose(model.apply(X, depth=5),
                                np.exp(post.log_norms[5]) * post.directions[5], rtol=1e-12)
+
+
+def test_post_hoc_propagation_follows_an_unstable_training_path():
+    # with norm *minimisation* the training direction is the slow Oseledets direction;
+    # recomputing it amplifies rounding by ~exp(lambda_2 - lambda_train) ~ 6 per layer,
+    # so after 40 layers only the stored path reproduces what training tracked
+    rng = np.random.default_rng(20)
+    k = 2
+    w0, X = rng.standard_normal(k), rng.standard_normal((k, 50))
+    model = E.train_maxlikelihood(w0, 102, 40, rng, selection="min")  # no tracking
+    post = model.propagate(X)
+    # pinned to the stored path, the recomputed norms are the training norms to rounding
+    np.testing.assert_allclose(post.train_log_norm, model.train_log_norm, rtol=0, atol=1e-9)
+    # a recomputed path that starts off by one rounding error drifts onto the fast
+    # direction: its norm stops shrinking like the training norm
+    drifted = E.propagate(model.iter_layers(), w0 + 1e-16 * np.abs(w0).max() * np.array([1, -1]),
+                          X)
+    assert drifted.train_log_norm[-1] - model.train_log_norm[-1] > 10
+    # test outputs stay at random angles to the training output: no collapse
+    assert post.collapsed_fraction(0.01)[-1] < 0.2
 
 
 def test_exact_misalignment_matches_naive_cosine():

@@ -359,8 +359,12 @@ class _Tracker:
             return self.u[:, None]
         return np.concatenate([self.u[:, None], self.D, self.Q], axis=1)
 
-    def update(self, GM, layer_index):
-        """Advance one layer given ``GM = G @ frame()``."""
+    def update(self, GM, layer_index, u_next=None):
+        """Advance one layer given ``GM = G @ frame()``.
+
+        ``u_next`` (optional) pins the new reference direction to a stored one (it must
+        equal ``G u / |G u|`` up to rounding); see ``reference_path`` of :func:`propagate`.
+        """
         if not self.ok:
             self._append_nan()
             return
@@ -371,7 +375,7 @@ class _Tracker:
             self.message = f"layer {layer_index} produced a non-finite or zero vector"
             self._append_nan()
             return
-        u = v / r11
+        u = v / r11 if u_next is None else u_next
         self.u = u
         self.train_log_norm.append(self.train_log_norm[-1] + np.log(r11))
         self.train_dirs.append(u.copy())
@@ -457,7 +461,7 @@ def _perpendicular(u):
 
 
 def propagate(layers: Iterable, w0, X=None, *, keep_directions: bool = True,
-              progress: bool = False) -> Propagation:
+              reference_path=None, progress: bool = False) -> Propagation:
     """Push a reference input ``w0`` and test inputs ``X`` through a chain of k x k layers.
 
     Parameters
@@ -471,6 +475,13 @@ def propagate(layers: Iterable, w0, X=None, *, keep_directions: bool = True,
         Test inputs as columns.
     keep_directions : bool
         Keep the unit test outputs of every layer (memory ``(L+1) k m`` floats).
+    reference_path : array (L+1, k), optional
+        Unit directions ``w_l / ||w_l||`` of the reference, used instead of
+        recomputing them (the norms are still recomputed).  A trained model passes
+        its stored trajectory: when the reference is *not* the top Oseledets
+        direction (``selection="min"``) a recomputed reference drifts away from the
+        one the selection was made for, at the rate ``lambda_2 - lambda_train``
+        times the rounding error.
     progress : bool
         Show a progress bar.
 
@@ -486,6 +497,13 @@ def propagate(layers: Iterable, w0, X=None, *, keep_directions: bool = True,
         raise ValueError("w0 must not be the zero vector")
     k = w0.size
     X = None if X is None else _check_columns(X, k, "X")
+    if reference_path is not None:
+        reference_path = np.asarray(reference_path, dtype=float)
+        if reference_path.ndim != 2 or reference_path.shape[1] != k:
+            raise ValueError(f"reference_path must have shape (L+1, {k}), got "
+                             f"{reference_path.shape}")
+        if not np.allclose(reference_path[0], w0 / np.linalg.norm(w0), rtol=0, atol=1e-12):
+            raise ValueError("reference_path[0] must be w0 / ||w0||")
     tr = _Tracker(w0, X, keep_directions)
     it = layers
     if progress:
@@ -498,7 +516,13 @@ def propagate(layers: Iterable, w0, X=None, *, keep_directions: bool = True,
             raise ValueError(f"layers must be ({k}, {k}) matrices, layer {i} has shape {G.shape}")
         with np.errstate(over="ignore", invalid="ignore"):
             GM = G @ tr.frame()
-        tr.update(GM, i)
+        u_next = None
+        if reference_path is not None:
+            if i >= reference_path.shape[0]:
+                raise ValueError(f"reference_path has {reference_path.shape[0]} rows, the "
+                                 f"chain has more than {reference_path.shape[0] - 1} layers")
+            u_next = reference_path[i]
+        tr.update(GM, i, u_next)
     return tr.result()
 
 
@@ -580,6 +604,13 @@ class MaxLikelihoodModel:
             return self._layers[l - 1]
         return self._draw(l - 1)[self.rows[l - 1]]
 
+    def candidates(self, l: int) -> np.ndarray:
+        """The drawn matrix ``G*_l`` (n x k) before the dropout step, regenerated; l = 1..L."""
+        l = _check_int(l, "l", 1)
+        if l > self.depth:
+            raise ValueError(f"l must be in 1..{self.depth}, got {l}")
+        return self._draw(l - 1)
+
     def _draw(self, i):
         bg = self._bitgen_type(0)
         bg.state = self._states[i]
@@ -632,9 +663,14 @@ class MaxLikelihoodModel:
 
     def propagate(self, X=None, depth: int | None = None, *, keep_directions: bool = True,
                   progress: bool = False) -> Propagation:
-        """:func:`propagate` of the training input and ``X`` through the first ``depth`` layers."""
-        return propagate(self.iter_layers(depth), self.w0, X, keep_directions=keep_directions,
-                         progress=progress)
+        """:func:`propagate` of the training input and ``X`` through the first ``depth`` layers.
+
+        The training trajectory is the stored one (``reference_path``), so the result
+        equals what ``track=X`` would have given during training.
+        """
+        d = self._depth(depth)
+        return propagate(self.iter_layers(d), self.w0, X, keep_directions=keep_directions,
+                         reference_path=self.train_directions[:d + 1], progress=progress)
 
 
 def _scale_up(U, log_scale, what):
@@ -708,21 +744,25 @@ def train_maxlikelihood(w0, n: int, L: int, rng: np.random.Generator, selection:
         from tqdm.auto import tqdm
 
         it = tqdm(it, desc="MaxLikelihood layers")
+    width = 1 + (0 if X is None else 2 * X.shape[1])  # columns of the tracked frame
+    # forming G_l costs a k x k copy (counted as 4 flops per entry) and saves (n - k) rows
+    # of the product with the frame; with few tracked inputs and n close to k, apply G*
+    # to the whole frame and keep the selected rows instead
+    form = keep_layers or k * (width + 4) < n * width
     for i in it:
         states.append(rng.bit_generator.state)
         Gs = rng.standard_normal((n, k))
-        if keep_layers:
-            z = Gs @ tr.u
-            idx = select_rows(z, k, selection)
+        if form:
+            idx = select_rows(Gs @ tr.u, k, selection)
             G = Gs[idx]
-            layers.append(G)
+            if keep_layers:
+                layers.append(G)
             GM = G @ tr.frame()
         else:
-            # apply G* to the whole frame at once and keep the selected rows: the
-            # k x k layer is never formed
             Z = Gs @ tr.frame()
             idx = select_rows(Z[:, 0], k, selection)
             GM = Z[idx]
+        del Gs
         rows[i] = idx
         tr.update(GM, i + 1)
     res = tr.result()
