@@ -276,6 +276,13 @@ def test_spacetime_cosine_direct():
             assert got[l, j] == pytest.approx(a @ b / np.linalg.norm(a) / np.linalg.norm(b),
                                               abs=1e-14)
     assert ell.size == 6
+    # norms far below c * l (a shrinking chain) or far above it: finite, and the limits
+    tiny = E.spacetime_cosine(1.0, np.full(3, -800.0), np.full((3, 2), -800.0),
+                              np.array([[-1.0, 0.5]] * 3))
+    huge = E.spacetime_cosine(1.0, np.full(3, 800.0), np.full((3, 2), 800.0),
+                              np.array([[-1.0, 0.5]] * 3))
+    np.testing.assert_allclose(tiny[1:], 1.0, atol=1e-12)
+    np.testing.assert_allclose(huge, [[-1.0, 0.5]] * 3, atol=1e-12)
 
 
 # -- Algorithm 2 --------------------------------------------------------------------------
