@@ -6,6 +6,7 @@ models    tiny MLPs on a flat parameter vector; exact gradients and Hessian-vect
           products; GD / SGD / Langevin training; hidden-unit symmetries
 data      small synthetic data sets from a seed
 lyapunov  QR (Benettin) Lyapunov spectra; Newman's exact spectrum of Gaussian products
+thermo    entropy production of Gaussian-kernel chains: path-wise, closed forms, binned
 record    glue a result for the prose and keep it for sweeps, in one call
 notebook  read a chapter's MyST source: parameters cell, rerun settings
 plotting  the book's figure style
