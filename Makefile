@@ -48,7 +48,7 @@ book: $(STAMP) notebooks
 	$(BIN)/jupyter-book build . -n --keep-going
 	@echo ">> the book is at $(CURDIR)/_build/html/index.html"
 
-test: $(STAMP) notebooks
+test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -v
 
 lab: $(STAMP)

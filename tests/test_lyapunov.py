@@ -3,8 +3,20 @@
 import numpy as np
 import pytest
 from scipy.special import digamma
-
-from uniqnets.lyapunov import gaussian_product_exponents, qr_exponents
+from uniqnets.lyapunov import (
+    LyapunovResult,
+    finite_time_exponents,
+    gaussian_product_exponents,
+    henon,
+    logistic,
+    lorenz,
+    lyapunov_spectrum,
+    lyapunov_spectrum_flow,
+    predicted_divergence_time,
+    qr_exponents,
+    rk4_map,
+    twin_divergence,
+)
 
 
 def test_newman_formula_small_cases():
@@ -23,7 +35,7 @@ def test_newman_formula_small_cases():
 def test_qr_on_gaussian_products_matches_newman(k):
     rng = np.random.default_rng(1)
     n = 20_000
-    res = qr_exponents((rng.standard_normal((k, k)) for _ in range(n)))
+    res = qr_exponents(rng.standard_normal((k, k)) for _ in range(n))
     err = res.stderr(n_blocks=40)
     # independent factors: the increments are nearly uncorrelated and the error of the
     # mean is ~ sd(log|R_ii|)/sqrt(n) ~ 0.01; five standard errors bound a true miss
@@ -51,3 +63,251 @@ def test_qr_bad_input():
         qr_exponents([], k=1, Q0=np.eye(2, 1))
     with pytest.raises(ValueError, match="k"):
         gaussian_product_exponents(0)
+
+
+# -- maps, flows and twins on systems with known exponents ---------------------------------
+
+def test_logistic_r4_is_ln2():
+    m = logistic()
+    n = 100_000
+    res = lyapunov_spectrum(m.step, m.jvp, m.x0, n, n_transient=100)
+    # x = sin^2(pi y / 2) conjugates the map to the tent map (slope 2), so
+    # sum_t ln|f'(x_t)| = n ln 2 + ln|h'(y_n)| - ln|h'(y_0)| with h'(y) = (pi/2) sin(pi y):
+    # the error is a boundary term / n, and |ln h'| < 25 for any double x in (0, 1)
+    # (x >= 1e-16 gives sin(pi y) >= 1e-8): |error| < 25 / n
+    assert abs(res.exponents[0] - np.log(2)) < 25 / n
+    assert isinstance(res, LyapunovResult) and not res.diverged
+
+
+def test_henon_both_exponents_and_exact_sum():
+    m = henon()
+    n = 100_000
+    res = lyapunov_spectrum(m.step, m.jvp, m.x0, n, k=2, n_transient=1000)
+    se = res.stderr(n_blocks=50)
+    # det DF = -b at every step, so sum_i log R_ii = ln b exactly at every step: only
+    # rounding remains (1e-16 per step, averaged)
+    assert abs(res.exponents.sum() - np.log(0.3)) < 1e-12
+    # statistical error of 1e5 steps is ~1e-3 (batch means); 5 standard errors plus the
+    # uncertainty of the reference value bound an honest miss; 0.01 is the issue's bar
+    tol = 5 * se + m.exponents_error
+    assert se[0] < 3e-3
+    assert np.all(np.abs(res.exponents - m.exponents) < tol)
+    assert np.all(np.abs(res.exponents - m.exponents) < 0.01)
+
+
+def test_lorenz_spectrum_and_exact_sum():
+    fl = lorenz()
+    res = lyapunov_spectrum_flow(fl.f, fl.jac, fl.x0, 500.0, 0.01, k=3, t_transient=20.0)
+    se = res.stderr(n_blocks=25)
+    # exponents per unit time; statistical error of a 500-time-unit run is ~0.02 for
+    # lambda_1 (batch means over 25 blocks of 20 time units, longer than the correlation
+    # time ~ 1); RK4 bias is O(dt^4) ~ 1e-4, below that
+    assert se[0] < 0.05
+    tol = 5 * se + fl.exponents_error + 1e-3
+    assert np.all(np.abs(res.exponents - fl.exponents) < tol), (res.exponents, tol)
+    # the sum is the time-averaged divergence -(sigma + 1 + beta), up to the RK4 error
+    # of log det: (h * 22)^5 / 120 / h ~ 4e-4 at most per unit time for h = 0.01
+    assert abs(res.exponents.sum() - fl.exponent_sum) < 4e-4
+
+
+def test_flow_sum_converges_at_fourth_order():
+    # the error of the exponent sum is the RK4 error of log det(D step): halving dt must
+    # divide it by 2^4 = 16 (tolerance: the next order term, a factor 2 either way)
+    fl = lorenz()
+    errs = []
+    for dt in (0.02, 0.01):
+        res = lyapunov_spectrum_flow(fl.f, fl.jac, fl.x0, 20.0, dt, k=3, t_transient=1.0)
+        errs.append(abs(res.exponents.sum() - fl.exponent_sum))
+    order = np.log2(errs[0] / errs[1])
+    assert 3.5 < order < 4.5, order
+
+
+def test_linear_map_and_flow_exact():
+    # x -> A x with a triangular A: exponents are ln|a_ii| (sorted), exactly up to rounding
+    A = np.array([[1.5, 0.3, 0.0], [0.0, -0.5, 1.0], [0.0, 0.0, 0.2]])
+    res = lyapunov_spectrum(lambda x: A @ x, lambda x, V: A @ V, np.ones(3), 400, k=3,
+                            n_transient=100)
+    # transients decay like (0.5/1.5)^t; after 100 steps only rounding is left, but the
+    # frame's initial misalignment contributes O(1)/n to the mean over 400 steps
+    np.testing.assert_allclose(res.exponents, np.log([1.5, 0.5, 0.2]), atol=5e-3)
+    # dx/dt = B x: exponents are the real parts of B's eigenvalues; RK4 with h * |mu| <=
+    # 0.03 has a relative error (h mu)^4 / 120 ~ 1e-8 in the growth per step
+    B = np.array([[0.4, 2.0, 0.0], [-2.0, 0.4, 0.0], [0.0, 0.0, -1.0]])
+    fres = lyapunov_spectrum_flow(lambda x: B @ x, lambda x: B, np.ones(3), 50.0, 0.01, k=3)
+    # the complex pair (0.4 +- 2i) rotates the 2-frame: both get 0.4 only on average
+    # over a rotation period pi, so the bias is O(1/T) ~ 0.01 at T = 50
+    np.testing.assert_allclose(np.sort(fres.exponents)[::-1], [0.4, 0.4, -1.0], atol=0.02)
+    np.testing.assert_allclose(fres.exponents.sum(), np.trace(B), atol=1e-6)
+    # the jvp form gives the same numbers
+    gres = lyapunov_spectrum_flow(lambda x: B @ x, lambda x, V: B @ V, np.ones(3), 50.0, 0.01,
+                                  k=3, jac_is_jvp=True)
+    np.testing.assert_array_equal(gres.exponents, fres.exponents)
+
+
+def test_renorm_every_does_not_change_the_estimate():
+    # QR of J2 J1 Q = J2 Q1 R1 = Q2 (R2 R1): the diagonal of R2 R1 is diag(R2) diag(R1),
+    # so re-orthonormalising less often gives the same sums up to rounding
+    m = henon()
+    a = lyapunov_spectrum(m.step, m.jvp, m.x0, 3000, k=2, n_transient=100)
+    b = lyapunov_spectrum(m.step, m.jvp, m.x0, 3000, k=2, n_transient=100, renorm_every=5)
+    np.testing.assert_allclose(a.exponents, b.exponents, rtol=0, atol=1e-12)
+    assert b.log_r.shape == (600, 2) and b.dt == 5.0
+    np.testing.assert_allclose(a.running[4::5], b.running, rtol=0, atol=1e-9)
+
+
+def test_time_dependent_map_is_a_product_of_random_matrices():
+    rng = np.random.default_rng(3)
+    k, n = 3, 20_000
+    mats = rng.standard_normal((n, k, k))
+    # a linear cocycle over a trivial base: the state stays put (it would overflow if it
+    # followed the product), the tangent map at step t is the t-th matrix
+    res = lyapunov_spectrum(lambda x, t: x, lambda x, V, t: mats[t] @ V,
+                            np.ones(k), n, k=k, Q0=np.eye(k), time_dependent=True)
+    ref = qr_exponents(mats, k=k)
+    # same factors, same frame: the same arithmetic
+    np.testing.assert_array_equal(res.exponents, ref.exponents)
+    se = res.stderr(40)
+    # independent factors; five standard errors (~0.01 each) bound a true miss
+    assert np.all(np.abs(res.exponents - gaussian_product_exponents(k)) < 5 * se)
+
+
+def test_finite_time_exponents():
+    m = henon()
+    res = lyapunov_spectrum(m.step, m.jvp, m.x0, 2000, k=2, n_transient=100)
+    fte = finite_time_exponents(res, 100)
+    assert fte.shape == (20, 2)
+    np.testing.assert_allclose(fte.mean(axis=0), res.exponents, rtol=0, atol=1e-12)
+    # each window still has the exact sum ln b
+    np.testing.assert_allclose(fte.sum(axis=1), np.log(0.3), rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="window"):
+        finite_time_exponents(res, 5000)
+
+
+def test_twin_divergence_linear_maps():
+    rng = np.random.default_rng(0)
+    tw = twin_divergence(lambda x: 2.0 * x, np.ones(4), 1e-10, 30, rng)
+    # the offset 1e-10 on top of entries ~1 is only represented to ~1e-16 / 1e-10 = 1e-6
+    # relative; doubling is exact in floating point, so the ratios are exact
+    assert tw.distances[0] == pytest.approx(1e-10, rel=1e-5)
+    np.testing.assert_allclose(tw.distances / tw.distances[0], 2.0 ** np.arange(31), rtol=1e-14)
+    np.testing.assert_allclose(tw.local_rates(5), np.log(2), rtol=1e-12)
+    assert tw.divergence_time(1e-6) == int(np.ceil(np.log2(1e4)))
+    assert tw.divergence_time(1e10) is None
+    # a contraction: the twins reconverge
+    tc = twin_divergence(lambda x: 0.5 * x, np.ones(4), np.full(4, 1e-3), 20)
+    assert tc.distances[-1] == pytest.approx(2e-3 * 0.5 ** 20)
+    np.testing.assert_array_equal(tc.perturbation, np.full(4, 1e-3))
+
+
+def test_twin_divergence_on_henon_follows_lambda1():
+    m = henon()
+    x0 = lyapunov_spectrum(m.step, m.jvp, m.x0, 1000, k=1).x  # a point on the attractor
+    rng = np.random.default_rng(5)
+    # average over 200 pairs of ln(d_t / d_0) / t at t = 40 (d_40 ~ 1e-12 e^{16.8} ~ 2e-5,
+    # still far below the attractor's size): finite-time exponents of 40 steps have a
+    # spread of ~0.1, so the mean over 200 pairs is within ~0.01 of lambda_1 plus an O(1/t)
+    # bias from the initial direction (~ln 2 / 40 ~ 0.02)
+    rates = []
+    y = x0
+    for _ in range(200):
+        tw = twin_divergence(m.step, y, 1e-12, 40, rng)
+        rates.append(np.log(tw.distances[-1] / tw.distances[0]) / 40)
+        y = tw.x
+    assert abs(np.mean(rates) - m.exponents[0]) < 0.05
+
+
+def test_twin_independent_maps_and_time_dependence():
+    # two different time-dependent maps from the same start, delta0 given as a vector
+    a = twin_divergence(lambda x, t: x + t, np.zeros(2), np.zeros(2), 5,
+                        step_twin=lambda x, t: x + 2 * t, time_dependent=True)
+    # x_5 = 0+1+2+3+4 = 10 per coordinate, y_5 = 20: distance 10 sqrt 2
+    assert a.distances[-1] == pytest.approx(10 * np.sqrt(2))
+    assert a.distances[0] == 0.0
+
+
+def test_rk4_map_and_twins_on_lorenz():
+    fl = lorenz()
+    step = rk4_map(fl.f, 0.01)
+    x = fl.x0
+    for _ in range(2000):
+        x = step(x)
+    tw = twin_divergence(step, x, 1e-10, 3000, np.random.default_rng(1))
+    # twins separate to the size of the attractor (~20) and stay there: bounded
+    assert tw.distances.max() > 1.0
+    assert tw.distances.max() < 60.0
+    t_hit = tw.divergence_time(1e-3)
+    # predicted ln(1e7) / 0.906 / 0.01 ~ 1780 steps; finite-time fluctuations of the
+    # rate over ~18 time units are ~30 %, hence the wide bracket
+    pred = predicted_divergence_time(0.9056, 1e-10, 1e-3) / 0.01
+    assert 0.5 * pred < t_hit < 2.0 * pred
+
+
+def test_predicted_divergence_time():
+    assert predicted_divergence_time(np.log(2), 1e-10, 1e-4) == pytest.approx(np.log2(1e6))
+    assert predicted_divergence_time(-0.1, 1e-10, 1e-4) == np.inf
+    assert predicted_divergence_time(0.0, 1e-10, 1e-4) == np.inf
+    assert predicted_divergence_time(0.5, 1e-3, 1e-4) == 0.0
+    with pytest.raises(ValueError, match="delta0"):
+        predicted_divergence_time(0.5, 0.0, 1.0)
+
+
+def test_diverging_map_is_reported_not_crashed():
+    # x -> x^2 from 2 overflows after ~10 steps: a diverged run has no spectrum
+    res = lyapunov_spectrum(lambda x: x * x, lambda x, V: 2 * x[:, None] * V, [2.0], 100)
+    assert res.diverged and np.isnan(res.exponents).all()
+    assert res.diverged_step == 10  # 2^(2^10) = 2^1024 overflows float64
+    assert np.isfinite(res.x).all() and res.log_r.shape[0] == 9
+    # with max_norm the run stops earlier
+    res2 = lyapunov_spectrum(lambda x: x * x, lambda x, V: 2 * x[:, None] * V, [2.0], 100,
+                             max_norm=1e6)
+    assert res2.diverged and res2.diverged_step == 5  # 2^32 > 1e6
+    # during the transient
+    res3 = lyapunov_spectrum(lambda x: x * x, lambda x, V: 2 * x[:, None] * V, [2.0], 100,
+                             n_transient=50)
+    assert res3.diverged and res3.diverged_step == 10 and res3.log_r.shape[0] == 0
+    tw = twin_divergence(lambda x: x * x, [2.0], 1e-3, 100, np.random.default_rng(0))
+    assert tw.diverged and tw.diverged_step == 10 and tw.distances.shape == (10,)
+
+
+def test_deterministic():
+    m = henon()
+    a = lyapunov_spectrum(m.step, m.jvp, m.x0, 500, k=2, rng=np.random.default_rng(9))
+    b = lyapunov_spectrum(m.step, m.jvp, m.x0, 500, k=2, rng=np.random.default_rng(9))
+    np.testing.assert_array_equal(a.log_r, b.log_r)
+
+
+def test_bad_input():
+    m = henon()
+    with pytest.raises(ValueError, match="x0"):
+        lyapunov_spectrum(m.step, m.jvp, [np.nan, 0.0], 10)
+    with pytest.raises(ValueError, match="k"):
+        lyapunov_spectrum(m.step, m.jvp, m.x0, 10, k=3)
+    with pytest.raises(ValueError, match="n_steps"):
+        lyapunov_spectrum(m.step, m.jvp, m.x0, 0)
+    with pytest.raises(ValueError, match="n_transient"):
+        lyapunov_spectrum(m.step, m.jvp, m.x0, 10, n_transient=-1)
+    with pytest.raises(ValueError, match="multiple"):
+        lyapunov_spectrum(m.step, m.jvp, m.x0, 10, renorm_every=3)
+    with pytest.raises(TypeError, match="step"):
+        lyapunov_spectrum(None, m.jvp, m.x0, 10)
+    with pytest.raises(ValueError, match="Q0"):
+        lyapunov_spectrum(m.step, m.jvp, m.x0, 10, k=2, Q0=np.ones((2, 2)))
+    with pytest.raises(TypeError, match="rng"):
+        lyapunov_spectrum(m.step, m.jvp, m.x0, 10, rng=0)
+    fl = lorenz()
+    with pytest.raises(ValueError, match="dt"):
+        lyapunov_spectrum_flow(fl.f, fl.jac, fl.x0, 1.0, 0.0)
+    with pytest.raises(ValueError, match="t_total"):
+        lyapunov_spectrum_flow(fl.f, fl.jac, fl.x0, 0.001, 0.01)
+    with pytest.raises(ValueError, match="x0"):
+        lyapunov_spectrum_flow(fl.f, fl.jac, [1.0, np.inf, 0.0], 1.0, 0.01)
+    with pytest.raises(ValueError, match="delta0"):
+        twin_divergence(m.step, m.x0, -1.0, 10, np.random.default_rng(0))
+    with pytest.raises(TypeError, match="rng"):
+        twin_divergence(m.step, m.x0, 1e-8, 10)
+    with pytest.raises(ValueError, match="delta0"):
+        twin_divergence(m.step, m.x0, np.ones(3), 10)
+    with pytest.raises(ValueError, match="n_steps"):
+        twin_divergence(m.step, m.x0, 1e-8, 0, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="r"):
+        logistic(r=5.0)

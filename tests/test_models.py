@@ -6,12 +6,15 @@ import pytest
 from uniqnets import models
 
 EPS = np.finfo(float).eps
-CASES = [(act, loss) for act in models.ACTIVATIONS for loss in ("mse", "xent")]
+CASES = [(act, loss, res) for act in models.ACTIVATIONS for loss in ("mse", "xent")
+         for res in (False, True)]
 
 
-def make(act, loss, wd=0.0, seed=0, sizes=(3, 6, 5, 2)):
+def make(act, loss, wd=0.0, seed=0, sizes=(3, 6, 5, 2), residual=False):
     rng = np.random.default_rng(seed)
-    model = models.MLP(sizes, act)
+    if residual:
+        sizes = (sizes[0], 6, 6, 6, sizes[-1])
+    model = models.MLP(sizes, act, residual=residual)
     theta = model.init(rng, gain=1.5, bias_std=0.3)
     X = rng.standard_normal((11, sizes[0]))
     Y = rng.standard_normal((11, sizes[-1])) if loss == "mse" else rng.integers(0, sizes[-1], 11)
@@ -24,9 +27,9 @@ def central_difference_tol(h, scale):
     return scale * (10 * h**2 + 10 * EPS / h)
 
 
-@pytest.mark.parametrize("act,loss", CASES)
-def test_gradient_matches_central_differences(act, loss):
-    model, obj, theta, rng = make(act, loss, wd=0.01)
+@pytest.mark.parametrize("act,loss,residual", CASES)
+def test_gradient_matches_central_differences(act, loss, residual):
+    model, obj, theta, rng = make(act, loss, wd=0.01, residual=residual)
     h = 1e-5
     for _ in range(3):
         v = rng.standard_normal(model.n_params)
@@ -35,9 +38,9 @@ def test_gradient_matches_central_differences(act, loss):
         assert abs(fd - obj.grad(theta) @ v) < central_difference_tol(h, 1 + abs(obj.loss(theta)))
 
 
-@pytest.mark.parametrize("act,loss", CASES)
-def test_hvp_matches_central_differences_of_the_gradient(act, loss):
-    model, obj, theta, rng = make(act, loss, wd=0.01)
+@pytest.mark.parametrize("act,loss,residual", CASES)
+def test_hvp_matches_central_differences_of_the_gradient(act, loss, residual):
+    model, obj, theta, rng = make(act, loss, wd=0.01, residual=residual)
     h = 1e-5
     V = rng.standard_normal((model.n_params, 3))
     V /= np.linalg.norm(V, axis=0)
@@ -82,9 +85,21 @@ def test_training_jvp_is_one_minus_eta_h():
                                V - 0.1 * obj.hvp(theta, V), rtol=0, atol=0)
 
 
-def test_permutation_leaves_the_function_unchanged():
+def test_residual_forward_adds_the_skip_connection():
+    model = models.MLP((2, 3, 3, 1), "tanh", residual=True)
+    theta = model.init(np.random.default_rng(0), bias_std=0.2)
+    (W1, b1), (W2, b2), (W3, b3) = model.unflatten(theta)
+    x = np.array([[0.3, -0.7]])
+    a1 = np.tanh(x @ W1.T + b1)
+    a2 = a1 + np.tanh(a1 @ W2.T + b2)
+    np.testing.assert_allclose(model(theta, x), a2 @ W3.T + b3, rtol=1e-15, atol=1e-15)
+    assert [model.skip(l) for l in range(3)] == [False, True, False]
+
+
+@pytest.mark.parametrize("residual", [False, True])
+def test_permutation_leaves_the_function_unchanged(residual):
     for act in models.ACTIVATIONS:
-        model, obj, theta, rng = make(act, "mse", sizes=(3, 7, 6, 2))
+        model, obj, theta, rng = make(act, "mse", sizes=(3, 7, 6, 2), residual=residual)
         perms, signs = models.random_symmetry(model, rng)
         theta_g = models.permute_hidden(model, theta, perms, signs)
         assert np.linalg.norm(theta_g - theta) > 0.1 * np.linalg.norm(theta)
@@ -177,6 +192,9 @@ def test_float32_objective_keeps_its_dtype():
                                    [np.arange(3)], [np.ones(3)]), "signs"),
     (lambda: models.permute_hidden(models.MLP((2, 3, 1)), np.zeros(13), [np.array([0, 0, 1])]),
      "perms"),
+    (lambda: models.MLP((2, 3, 4, 1), residual=True), "residual"),
+    (lambda: models.permute_hidden(models.MLP((2, 3, 3, 1), residual=True), np.zeros(25),
+                                   [np.arange(3), np.array([1, 0, 2])]), "perms"),
 ])
 def test_bad_arguments_raise_value_errors_naming_them(call, match):
     with pytest.raises(ValueError, match=match):

@@ -5,7 +5,8 @@ Modules by subject (import them directly, e.g. ``from uniqnets import models``):
 models    tiny MLPs on a flat parameter vector; exact gradients and Hessian-vector
           products; GD / SGD / Langevin training; hidden-unit symmetries
 data      small synthetic data sets from a seed
-lyapunov  QR (Benettin) Lyapunov spectra; Newman's exact spectrum of Gaussian products
+lyapunov  QR (Benettin) Lyapunov spectra of maps and flows, twin trajectories,
+          reference systems with known exponents
 thermo    entropy production of Gaussian-kernel chains: path-wise, closed forms, binned
 record    glue a result for the prose and keep it for sweeps, in one call
 notebook  read a chapter's MyST source: parameters cell, rerun settings

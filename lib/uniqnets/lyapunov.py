@@ -7,9 +7,21 @@ orthonormal frame ``Q`` of ``k`` directions, re-orthonormalises
 Oseledets' multiplicative ergodic theorem the averages converge to the ``k``
 largest Lyapunov exponents (Benettin et al. 1980).
 
-:func:`gaussian_product_exponents` is the exact spectrum of products of
-independent Gaussian matrices (Newman 1986), the known answer every QR
-implementation here is checked against.
+Everything else is built on that one loop:
+
+* :func:`lyapunov_spectrum` for maps ``x_{t+1} = F(x_t)`` (or ``F_t(x_t)``, a
+  time-dependent map such as SGD with a fixed batch sequence), given the map and
+  its Jacobian-vector product;
+* :func:`lyapunov_spectrum_flow` for flows ``dx/dt = f(x)``, integrating the
+  state and the variational equation ``dV/dt = Df(x) V`` together with RK4;
+* :func:`twin_divergence`, the distance between two trajectories started a small
+  ``delta0`` apart, and :func:`finite_time_exponents`, exponents over windows;
+* reference systems with known exponents (:func:`logistic`, :func:`henon`,
+  :func:`lorenz`) and :func:`gaussian_product_exponents`, the exact spectrum of
+  products of independent Gaussian matrices (Newman 1986), the known answers
+  every estimate here is checked against;
+
+Units: exponents of maps are per step (natural log); of flows, per unit time.
 
 References
 ----------
@@ -20,17 +32,36 @@ exponents for smooth dynamical systems ...; a method for computing all of them",
 Meccanica 15 (1980) 9-20.
 C. M. Newman, "The distribution of Lyapunov exponents: exact results for random
 matrices", Commun. Math. Phys. 103 (1986) 121-126.
+J. C. Sprott, *Chaos and Time-Series Analysis*, Oxford University Press (2003),
+Appendix A (reference exponents of the Henon map and the Lorenz system).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import digamma
 
-__all__ = ["QRResult", "gaussian_product_exponents", "qr_exponents"]
+__all__ = [
+    "LyapunovResult",
+    "QRResult",
+    "ReferenceFlow",
+    "ReferenceMap",
+    "TwinResult",
+    "finite_time_exponents",
+    "gaussian_product_exponents",
+    "henon",
+    "logistic",
+    "lorenz",
+    "lyapunov_spectrum",
+    "lyapunov_spectrum_flow",
+    "predicted_divergence_time",
+    "qr_exponents",
+    "rk4_map",
+    "twin_divergence",
+]
 
 
 def gaussian_product_exponents(k: int, sigma: float = 1.0) -> np.ndarray:
@@ -141,3 +172,694 @@ def qr_exponents(matrices: Iterable, k: int | None = None, Q0=None) -> QRResult:
         raise ValueError("matrices must contain at least one factor")
     log_r = np.array(logs)
     return QRResult(log_r.mean(axis=0), log_r, Q)
+
+
+# -- input checks ---------------------------------------------------------------------------
+
+def _check_int(value, name, lo):
+    if isinstance(value, bool) or int(value) != value or value < lo:
+        raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}")
+    return int(value)
+
+
+def _check_state(x0, name="x0"):
+    try:
+        x = np.array(x0, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must be an array of real numbers") from err
+    if x.ndim != 1 or x.size < 1:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} must be finite")
+    return x
+
+
+def _check_callable(fn, name):
+    if not callable(fn):
+        raise TypeError(f"{name} must be callable, got {type(fn).__name__}")
+    return fn
+
+
+def _initial_frame(d, k, Q0, rng):
+    k = _check_int(k, "k", 1)
+    if k > d:
+        raise ValueError(f"k must be in 1..{d} (the dimension), got {k}")
+    if Q0 is not None:
+        Q0 = np.asarray(Q0, dtype=float)
+        if Q0.shape != (d, k):
+            raise ValueError(f"Q0 must have shape ({d}, {k}), got {Q0.shape}")
+        if not np.all(np.isfinite(Q0)):
+            raise ValueError("Q0 must be finite")
+        Q, R = np.linalg.qr(Q0)
+        if np.min(np.abs(np.diagonal(R))) <= 1e-12 * max(1.0, np.max(np.abs(R))):
+            raise ValueError("Q0 must have linearly independent columns")
+        return Q
+    if rng is None:
+        return np.eye(d, k)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    return np.linalg.qr(rng.standard_normal((d, k)))[0]
+
+
+def _bad(x, max_norm):
+    if not np.all(np.isfinite(x)):
+        return True
+    return max_norm is not None and float(np.linalg.norm(x)) > max_norm
+
+
+def _progress(iterable, total, enabled, desc):
+    if not enabled:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc=desc)
+
+
+# -- results --------------------------------------------------------------------------------
+
+@dataclass
+class LyapunovResult(QRResult):
+    """Lyapunov spectrum of a map or a flow (a :class:`QRResult` with a time unit).
+
+    Attributes
+    ----------
+    exponents : array, shape (k,)
+        Estimated exponents, decreasing up to statistical error, per step (maps) or
+        per unit time (flows), natural log.  All NaN if the run diverged.
+    log_r : array, shape (n_renorm, k)
+        ``log |R_ii|`` of each re-orthonormalisation (each covers ``dt`` time units).
+    Q : array, shape (d, k)
+        The final orthonormal frame (an estimate of the leading Oseledets subspace).
+    dt : float
+        Time covered by one row of ``log_r``: ``renorm_every`` steps of a map
+        (``dt = renorm_every``) or ``renorm_every * dt`` of a flow.
+    x : array, shape (d,)
+        The final state (the last good one if the run diverged).
+    diverged : bool
+        True if the state or the tangent vectors stopped being finite (or the state
+        exceeded ``max_norm``); the estimate then stops at the last good step and
+        ``exponents`` are NaN: a diverging run has no Lyapunov spectrum.
+    diverged_step : int or None
+        Index ``t`` of the first bad state ``x_t``, counting steps from ``x0``
+        (transient included).
+    """
+
+    dt: float = 1.0
+    x: np.ndarray | None = None
+    diverged: bool = False
+    diverged_step: int | None = None
+
+    @property
+    def times(self) -> np.ndarray:
+        """Time at the end of each row of ``log_r``, shape (n_renorm,)."""
+        return self.dt * np.arange(1, self.log_r.shape[0] + 1)
+
+    @property
+    def running(self) -> np.ndarray:
+        """Running estimates after each re-orthonormalisation, (n_renorm, k), per unit time."""
+        return QRResult.running.fget(self) / self.dt
+
+    def stderr(self, n_blocks: int = 20) -> np.ndarray:
+        """Batch-means standard error (see :meth:`QRResult.stderr`), per unit time."""
+        return QRResult.stderr(self, n_blocks) / self.dt
+
+
+def finite_time_exponents(result: QRResult, window: int) -> np.ndarray:
+    """Finite-time Lyapunov exponents: the QR increments averaged over windows.
+
+    Parameters
+    ----------
+    result : QRResult or LyapunovResult
+    window : int >= 1
+        Number of rows of ``result.log_r`` per window (re-orthonormalisations).
+
+    Returns
+    -------
+    array, shape (n_rows // window, k)
+        Exponents over consecutive disjoint windows, per unit time (per step for a
+        plain :class:`QRResult`).  Their spread measures how far the finite-time
+        exponents are from the asymptotic ones; their mean over all windows is
+        ``result.exponents`` (up to the dropped tail).
+    """
+    if not isinstance(result, QRResult):
+        raise TypeError(f"result must be a QRResult, got {type(result).__name__}")
+    window = _check_int(window, "window", 1)
+    n = result.log_r.shape[0]
+    if window > n:
+        raise ValueError(f"window must be at most the number of increments ({n}), got {window}")
+    m = n // window
+    dt = getattr(result, "dt", 1.0)
+    return result.log_r[: m * window].reshape(m, window, -1).mean(axis=1) / dt
+
+
+# -- maps -----------------------------------------------------------------------------------
+
+class _MapRun:
+    """A map iterated alongside its tangent frame (shared by the transient and the run).
+
+    ``advance(x, V, t) -> (x_next, DF_t(x) V)``; ``t`` is the global step index.
+    """
+
+    def __init__(self, advance, x, max_norm):
+        self.advance = advance
+        self.x, self.t = x, 0
+        self.max_norm = max_norm
+        self.diverged_step = None
+
+    def factors(self, n_factors, per_factor):
+        """Yield ``n_factors`` callables ``Q -> (product of per_factor Jacobians) Q``."""
+        for _ in range(n_factors):
+            if self.diverged_step is not None:
+                return
+
+            def factor(Q):
+                V = Q
+                with np.errstate(over="ignore", invalid="ignore"):
+                    for _ in range(per_factor):
+                        xn, V = self.advance(self.x, V, self.t)
+                        xn = np.asarray(xn, dtype=float)
+                        V = np.asarray(V, dtype=float)
+                        self.t += 1
+                        if xn.shape != self.x.shape:
+                            raise ValueError(f"step must return shape {self.x.shape}, "
+                                             f"got {xn.shape}")
+                        if _bad(xn, self.max_norm) or not np.all(np.isfinite(V)):
+                            self.diverged_step = self.t
+                            return Q  # placeholder; this row is dropped afterwards
+                        self.x = xn
+                return V
+
+            yield factor
+
+
+def _spectrum(advance, x, n_steps, Q, n_transient, renorm_every, max_norm, progress, dt):
+    """QR accumulation along a map given by ``advance``; ``dt`` is the time of one step."""
+    run = _MapRun(advance, x, max_norm)
+    k = Q.shape[1]
+    if n_transient:
+        Q = qr_exponents(run.factors(n_transient, 1), Q0=Q).Q
+        if run.diverged_step is not None:
+            return LyapunovResult(np.full(k, np.nan), np.empty((0, k)), Q,
+                                  dt=renorm_every * dt, x=run.x.copy(), diverged=True,
+                                  diverged_step=run.diverged_step)
+    n_factors = n_steps // renorm_every
+    facs = _progress(run.factors(n_factors, renorm_every), n_factors, progress, "Lyapunov")
+    res = qr_exponents(facs, Q0=Q)
+    log_r = res.log_r
+    diverged = run.diverged_step is not None
+    if diverged:
+        log_r = log_r[:-1]  # the row of the failed factor is not an estimate
+        exps = np.full(k, np.nan)
+    else:
+        exps = log_r.mean(axis=0) / (renorm_every * dt)
+    return LyapunovResult(exps, log_r, res.Q, dt=renorm_every * dt, x=run.x.copy(),
+                          diverged=diverged, diverged_step=run.diverged_step)
+
+
+def lyapunov_spectrum(step: Callable, jvp: Callable, x0, n_steps: int, k: int = 1,
+                      n_transient: int = 0, renorm_every: int = 1, *, Q0=None,
+                      rng: np.random.Generator | None = None, time_dependent: bool = False,
+                      max_norm: float | None = None, progress: bool = False) -> LyapunovResult:
+    """Top-``k`` Lyapunov exponents of a map ``x_{t+1} = F(x_t)`` by the QR (Benettin) method.
+
+    The tangent frame is propagated by the Jacobian along the orbit,
+    ``V <- DF(x_t) V``, and re-orthonormalised every ``renorm_every`` steps; the
+    exponents are the averaged ``log |R_ii|`` (:func:`qr_exponents`).
+
+    Parameters
+    ----------
+    step : callable ``step(x) -> x_next``, shapes (d,) -> (d,)
+    jvp : callable ``jvp(x, V) -> DF(x) @ V``, shapes (d,), (d, k) -> (d, k)
+        The Jacobian of ``step`` at ``x`` applied to a block of directions; it need
+        never be formed (for training maps, ``V - eta * H V`` by Hessian-vector
+        products).
+    x0 : array, shape (d,), finite
+    n_steps : int >= 1
+        Steps of the measured run; a multiple of ``renorm_every``.
+    k : int in 1..d
+        Number of exponents.
+    n_transient : int >= 0
+        Steps discarded first, to let the orbit settle on its attractor and the frame
+        align with the leading Oseledets directions (both are evolved).
+    renorm_every : int >= 1
+        Steps between re-orthonormalisations.  Larger values save QR work but let the
+        frame collapse towards the top direction (and overflow) in between; 1 is
+        always safe.
+    Q0 : array (d, k), optional
+        Initial frame; by default random orthonormal from ``rng`` when given, else the
+        first ``k`` unit vectors.
+    rng : numpy.random.Generator, optional
+        Only used to draw the initial frame.
+    time_dependent : bool
+        For a non-autonomous map ``x_{t+1} = F_t(x_t)`` (e.g. SGD with a given batch
+        sequence, batch ``t`` at step ``t``): the callables are then called as
+        ``step(x, t)`` and ``jvp(x, V, t)`` with the global step index ``t = 0, 1, ...``
+        counted from ``x0`` (transient steps included).
+    max_norm : float, optional
+        A state with ``||x|| > max_norm`` counts as diverged (non-finite states always do).
+    progress : bool
+        Show a ``tqdm`` progress bar.
+
+    Returns
+    -------
+    LyapunovResult
+        ``exponents`` per step; ``diverged`` is set (and ``exponents`` are NaN) if the
+        orbit or the tangent vectors stopped being finite.
+
+    Examples
+    --------
+    >>> m = henon()
+    >>> res = lyapunov_spectrum(m.step, m.jvp, m.x0, 20_000, k=2, n_transient=1000)
+    >>> abs(res.exponents.sum() - np.log(0.3)) < 1e-9
+    True
+    """
+    _check_callable(step, "step")
+    _check_callable(jvp, "jvp")
+    x = _check_state(x0)
+    n_steps = _check_int(n_steps, "n_steps", 1)
+    n_transient = _check_int(n_transient, "n_transient", 0)
+    renorm_every = _check_int(renorm_every, "renorm_every", 1)
+    if n_steps % renorm_every:
+        raise ValueError(f"n_steps ({n_steps}) must be a multiple of renorm_every ({renorm_every})")
+    if max_norm is not None and not max_norm > 0:
+        raise ValueError(f"max_norm must be > 0 or None, got {max_norm}")
+    Q = _initial_frame(x.size, k, Q0, rng)
+    td = bool(time_dependent)
+
+    def advance(y, V, t):
+        if td:
+            return step(y, t), jvp(y, V, t)
+        return step(y), jvp(y, V)
+
+    return _spectrum(advance, x, n_steps, Q, n_transient, renorm_every, max_norm, progress, 1.0)
+
+
+# -- flows ----------------------------------------------------------------------------------
+
+def rk4_map(f: Callable, dt: float, time_dependent: bool = False) -> Callable:
+    """The classical fourth-order Runge-Kutta step of ``dx/dt = f(x)`` as a map.
+
+    Returns ``step(x) -> x(t + dt)`` (or ``step(x, n)`` at time ``n * dt`` when
+    ``time_dependent``, with ``f(x, t)``), e.g. for :func:`twin_divergence` on a flow.
+    Local error O(dt^5).
+    """
+    _check_callable(f, "f")
+    if not (np.isfinite(dt) and dt > 0):
+        raise ValueError(f"dt must be a finite number > 0, got {dt}")
+    h = float(dt)
+
+    def step(x, n=0):
+        t = n * h
+        F = (lambda y, s: f(y, s)) if time_dependent else (lambda y, s: f(y))
+        k1 = F(x, t)
+        k2 = F(x + 0.5 * h * k1, t + 0.5 * h)
+        k3 = F(x + 0.5 * h * k2, t + 0.5 * h)
+        k4 = F(x + h * k3, t + h)
+        return x + (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+
+    return step
+
+
+def lyapunov_spectrum_flow(f: Callable, jac: Callable, x0, t_total: float, dt: float, k: int = 1,
+                           *, t_transient: float = 0.0, renorm_every: int = 1, Q0=None,
+                           rng: np.random.Generator | None = None, time_dependent: bool = False,
+                           jac_is_jvp: bool = False, max_norm: float | None = None,
+                           progress: bool = False) -> LyapunovResult:
+    """Top-``k`` Lyapunov exponents of a flow ``dx/dt = f(x)``, per unit time.
+
+    The state and a tangent frame ``V`` (d, k) are integrated together, the
+    variational equation ``dV/dt = Df(x) V`` sharing the RK4 stages of the state, so
+    the frame is propagated by the exact derivative of the RK4 step (the tangent map
+    of the discretised flow; its exponents differ from the flow's by O(dt^4)).  The
+    frame is re-orthonormalised every ``renorm_every`` steps (:func:`qr_exponents`).
+
+    Parameters
+    ----------
+    f : callable ``f(x) -> dx/dt``, shape (d,) -> (d,)
+    jac : callable ``jac(x) -> Df(x)``, shape (d,) -> (d, d)
+        Or, with ``jac_is_jvp=True``, ``jac(x, V) -> Df(x) @ V`` for a (d, k) block
+        (for large d, e.g. a random network ``dx/dt = -x + J tanh(x)``, whose
+        ``Df(x) V = -V + J (sech^2(x)[:, None] * V)``).
+    x0 : array, shape (d,), finite
+    t_total : float > 0
+        Length of the measured run in time units; ``n = round(t_total / dt)`` RK4
+        steps, a multiple of ``renorm_every``.
+    dt : float > 0
+        RK4 step.
+    k : int in 1..d
+    t_transient : float >= 0
+        Time integrated (state and frame) before measuring.
+    renorm_every, Q0, rng, max_norm, progress
+        As in :func:`lyapunov_spectrum`.
+    time_dependent : bool
+        For a non-autonomous flow: ``f(x, t)`` and ``jac(x, t)`` (or ``jac(x, V, t)``),
+        with ``t`` the time since ``x0`` (transient included).
+
+    Returns
+    -------
+    LyapunovResult
+        ``exponents`` per unit time, ``dt = renorm_every * dt``.
+
+    Notes
+    -----
+    Because the tangent map is the Jacobian of the RK4 step, the sum of all ``d``
+    exponents equals the time average of ``log |det D(RK4 step)| / dt``, which
+    matches the time-averaged divergence ``tr Df`` to O(dt^4), independently of the
+    run length: for Lorenz 63 at ``dt = 0.01`` the sum ``-(sigma + 1 + beta)`` is
+    reproduced to about 1e-4, and halving ``dt`` divides that error by 16.
+    """
+    _check_callable(f, "f")
+    _check_callable(jac, "jac")
+    x = _check_state(x0)
+    if not (np.isfinite(dt) and dt > 0):
+        raise ValueError(f"dt must be a finite number > 0, got {dt}")
+    if not (np.isfinite(t_total) and t_total > 0):
+        raise ValueError(f"t_total must be a finite number > 0, got {t_total}")
+    if not (np.isfinite(t_transient) and t_transient >= 0):
+        raise ValueError(f"t_transient must be a finite number >= 0, got {t_transient}")
+    n_steps = int(round(t_total / dt))
+    n_transient = int(round(t_transient / dt))
+    if n_steps < 1:
+        raise ValueError(f"t_total ({t_total}) must be at least one step dt ({dt})")
+    renorm_every = _check_int(renorm_every, "renorm_every", 1)
+    if n_steps % renorm_every:
+        raise ValueError(f"t_total / dt ({n_steps} steps) must be a multiple of renorm_every "
+                         f"({renorm_every})")
+    h = float(dt)
+    td = bool(time_dependent)
+
+    def F(y, s):
+        return f(y, s) if td else f(y)
+
+    def JV(y, V, s):
+        if jac_is_jvp:
+            return jac(y, V, s) if td else jac(y, V)
+        J = jac(y, s) if td else jac(y)
+        return J @ V
+
+    # RK4 on the pair (x, V), written out here (rather than scipy.integrate) because the
+    # tangent frame must follow the same fixed steps as the state, renormalised in between.
+    def advance(y, V, n):
+        t = n * h
+        k1, L1 = F(y, t), JV(y, V, t)
+        y2, V2 = y + 0.5 * h * k1, V + 0.5 * h * L1
+        k2, L2 = F(y2, t + 0.5 * h), JV(y2, V2, t + 0.5 * h)
+        y3, V3 = y + 0.5 * h * k2, V + 0.5 * h * L2
+        k3, L3 = F(y3, t + 0.5 * h), JV(y3, V3, t + 0.5 * h)
+        y4, V4 = y + h * k3, V + h * L3
+        k4, L4 = F(y4, t + h), JV(y4, V4, t + h)
+        return (y + (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4),
+                V + (h / 6.0) * (L1 + 2.0 * L2 + 2.0 * L3 + L4))
+
+    Q = _initial_frame(x.size, k, Q0, rng)
+    return _spectrum(advance, x, n_steps, Q, n_transient, renorm_every, max_norm, progress, h)
+
+
+# -- twin trajectories ----------------------------------------------------------------------
+
+@dataclass
+class TwinResult:
+    """Two trajectories started ``delta0`` apart.
+
+    Attributes
+    ----------
+    distances : array, shape (n + 1,)
+        ``||x_t - y_t||`` for ``t = 0..n`` (``n = n_steps``, or fewer if a run diverged),
+        in the units of the state (or of ``norm``).
+    perturbation : array, shape (d,)
+        The initial offset ``y_0 - x_0``.
+    x, y : arrays, shape (d,)
+        Final states of the two runs.
+    diverged : bool
+        True if either run stopped being finite (or exceeded ``max_norm``); the
+        distances then stop at the last step where both were good.
+    diverged_step : int or None
+    """
+
+    distances: np.ndarray
+    perturbation: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    diverged: bool = False
+    diverged_step: int | None = None
+
+    @property
+    def steps(self) -> np.ndarray:
+        """Step index of each distance, shape (n + 1,)."""
+        return np.arange(self.distances.shape[0])
+
+    def divergence_time(self, eps: float) -> int | None:
+        """First step at which the distance reaches ``eps`` (None if it never does)."""
+        if not (np.isfinite(eps) and eps > 0):
+            raise ValueError(f"eps must be a finite number > 0, got {eps}")
+        hit = np.flatnonzero(self.distances >= eps)
+        return int(hit[0]) if hit.size else None
+
+    def local_rates(self, window: int) -> np.ndarray:
+        """Finite-time growth rates ``ln(d_{t+w} / d_t) / w`` over disjoint windows.
+
+        Returns an array of shape ``(n // window,)``, per step; ``-inf`` where the
+        distance reached exactly 0 (two runs that became bit-identical).
+        """
+        window = _check_int(window, "window", 1)
+        d = self.distances
+        m = (d.shape[0] - 1) // window
+        if m < 1:
+            raise ValueError(f"window must be at most {d.shape[0] - 1}, got {window}")
+        idx = np.arange(m + 1) * window
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.diff(np.log(d[idx])) / window
+
+
+def twin_divergence(step: Callable, x0, delta0, n_steps: int,
+                    rng: np.random.Generator | None = None, *, step_twin: Callable | None = None,
+                    time_dependent: bool = False, norm: Callable | None = None,
+                    max_norm: float | None = None) -> TwinResult:
+    """Run ``x_{t+1} = F(x_t)`` from ``x0`` and from ``x0 + delta`` and record their distance.
+
+    Parameters
+    ----------
+    step : callable ``step(x) -> x_next`` (or ``step(x, t)`` if ``time_dependent``)
+    x0 : array, shape (d,), finite
+    delta0 : float > 0, or array of shape (d,)
+        Size of the initial offset, in a direction drawn uniformly on the sphere from
+        ``rng``; or the offset vector itself (then ``rng`` is not used).
+    n_steps : int >= 1
+    rng : numpy.random.Generator
+        Needed when ``delta0`` is a number.
+    step_twin : callable, optional
+        Map of the second run (default ``step``).  Two runs of mini-batch SGD with
+        *independent* batch sequences are two different time-dependent maps; with the
+        *same* sequence they share ``step``.
+    time_dependent : bool
+        Call the maps as ``step(x, t)``, ``t = 0..n_steps-1``.
+    norm : callable ``norm(x, y) -> float``, optional
+        Distance between the states (default Euclidean ``||x - y||``), e.g. a distance
+        between the functions two networks compute.
+    max_norm : float, optional
+        A state with ``||x|| > max_norm`` counts as diverged (non-finite always does).
+
+    Returns
+    -------
+    TwinResult
+
+    Notes
+    -----
+    Where the top exponent ``lambda > 0`` and ``delta0`` is small, the distance grows
+    like ``delta0 exp(lambda t)`` until it reaches the size of the attractor; where
+    ``lambda < 0`` the twins reconverge until rounding (about ``1e-16 ||x||`` in
+    float64) stops them.
+    """
+    _check_callable(step, "step")
+    step_twin = step if step_twin is None else _check_callable(step_twin, "step_twin")
+    x = _check_state(x0)
+    n_steps = _check_int(n_steps, "n_steps", 1)
+    if max_norm is not None and not max_norm > 0:
+        raise ValueError(f"max_norm must be > 0 or None, got {max_norm}")
+    if np.ndim(delta0) == 0:
+        if not (np.isfinite(delta0) and delta0 > 0):
+            raise ValueError(f"delta0 must be a finite number > 0 or an offset vector, "
+                             f"got {delta0}")
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError("rng must be a numpy.random.Generator when delta0 is a number, "
+                            f"got {type(rng).__name__}")
+        u = rng.standard_normal(x.size)
+        pert = float(delta0) * u / np.linalg.norm(u)
+    else:
+        pert = _check_state(delta0, "delta0")
+        if pert.shape != x.shape:
+            raise ValueError(f"delta0 must be a number or have shape {x.shape}, got {pert.shape}")
+    dist = (lambda a, b: float(np.linalg.norm(a - b))) if norm is None else \
+        _check_callable(norm, "norm")
+    y = x + pert
+    out = [dist(x, y)]
+    diverged, diverged_step = False, None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(n_steps):
+            xn = step(x, t) if time_dependent else step(x)
+            yn = step_twin(y, t) if time_dependent else step_twin(y)
+            xn, yn = np.asarray(xn, dtype=float), np.asarray(yn, dtype=float)
+            if _bad(xn, max_norm) or _bad(yn, max_norm):
+                diverged, diverged_step = True, t + 1
+                break
+            x, y = xn, yn
+            out.append(dist(x, y))
+    return TwinResult(np.array(out), pert, x, y, diverged, diverged_step)
+
+
+def predicted_divergence_time(lam: float, delta0: float, eps: float) -> float:
+    """Steps for a separation to grow from ``delta0`` to ``eps`` at rate ``lam``.
+
+    ``T = ln(eps / delta0) / lam`` (the preprint's Corollary 14), in the time unit of
+    ``lam``; ``inf`` when ``lam <= 0`` and ``eps > delta0`` (the separation never grows).
+    """
+    for name, v in (("delta0", delta0), ("eps", eps)):
+        if not (np.isfinite(v) and v > 0):
+            raise ValueError(f"{name} must be a finite number > 0, got {v}")
+    if not np.isfinite(lam):
+        raise ValueError(f"lam must be finite, got {lam}")
+    if eps <= delta0:
+        return 0.0
+    return float(np.log(eps / delta0) / lam) if lam > 0 else float("inf")
+
+
+# -- reference systems ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReferenceMap:
+    """A map with known Lyapunov exponents.
+
+    Attributes
+    ----------
+    name : str
+    step : callable ``x (d,) -> x_next (d,)``
+    jvp : callable ``(x (d,), V (d, k)) -> DF(x) V (d, k)``
+    jacobian : callable ``x (d,) -> DF(x) (d, d)``
+    x0 : array (d,), a point in the basin of the attractor
+    exponents : array (d,), per step
+        Reference values (NaN where none is known for these parameters).
+    exponents_error : float
+        Uncertainty of the reference values (0 for exact ones).
+    exponent_sum : float
+        The exact sum of all exponents (``<log |det DF|>``), NaN if not known.
+    reference : str
+    """
+
+    name: str
+    step: Callable
+    jvp: Callable
+    jacobian: Callable
+    x0: np.ndarray
+    exponents: np.ndarray
+    exponents_error: float
+    exponent_sum: float
+    reference: str
+
+    @property
+    def dim(self) -> int:
+        return self.x0.size
+
+
+@dataclass(frozen=True)
+class ReferenceFlow:
+    """A flow ``dx/dt = f(x)`` with known Lyapunov exponents (per unit time).
+
+    Attributes as :class:`ReferenceMap`, with ``f`` and ``jac`` (``x -> Df(x)``,
+    shape (d, d)) in place of the map.
+    """
+
+    name: str
+    f: Callable
+    jac: Callable
+    x0: np.ndarray
+    exponents: np.ndarray
+    exponents_error: float
+    exponent_sum: float
+    reference: str
+
+    @property
+    def dim(self) -> int:
+        return self.x0.size
+
+
+def logistic(r: float = 4.0, x0: float = 0.1234) -> ReferenceMap:
+    """The logistic map ``x -> r x (1 - x)`` on [0, 1].
+
+    At ``r = 4`` it is conjugate to the tent map and its exponent is exactly ``ln 2``
+    (Ulam & von Neumann 1947); other ``r`` have no closed form (``exponents`` NaN).
+    """
+    if not (np.isfinite(r) and 0 < r <= 4):
+        raise ValueError(f"r must be in (0, 4], got {r}")
+    if not 0 < x0 < 1:
+        raise ValueError(f"x0 must be in (0, 1), got {x0}")
+    r = float(r)
+
+    def step(x):
+        return r * x * (1.0 - x)
+
+    def jacobian(x):
+        return np.array([[r * (1.0 - 2.0 * x[0])]])
+
+    def jvp(x, V):
+        return r * (1.0 - 2.0 * x[0]) * V
+
+    lam = np.log(2.0) if r == 4.0 else np.nan
+    return ReferenceMap("logistic", step, jvp, jacobian, np.array([float(x0)]), np.array([lam]),
+                        0.0, float(lam),
+                        "S. M. Ulam, J. von Neumann, Bull. Amer. Math. Soc. 53 (1947) 1120")
+
+
+# Sprott (2003), Appendix A: 0.41922 and -1.62319 for the classic parameters; the last
+# digit is uncertain, hence the error of 5e-5
+_HENON_L1 = 0.41922
+
+
+def henon(a: float = 1.4, b: float = 0.3) -> ReferenceMap:
+    """The Hénon map ``(x, y) -> (1 - a x^2 + y, b x)``.
+
+    ``det DF = -b`` everywhere, so the two exponents add up to ``ln |b|`` exactly.
+    For ``a = 1.4, b = 0.3`` the top exponent is 0.41922 (Sprott 2003).
+    """
+    if not (np.isfinite(a) and np.isfinite(b) and b != 0):
+        raise ValueError(f"a and b must be finite and b nonzero, got a={a}, b={b}")
+    a, b = float(a), float(b)
+
+    def step(x):
+        return np.array([1.0 - a * x[0] * x[0] + x[1], b * x[0]])
+
+    def jacobian(x):
+        return np.array([[-2.0 * a * x[0], 1.0], [b, 0.0]])
+
+    def jvp(x, V):
+        return np.stack([-2.0 * a * x[0] * V[0] + V[1], b * V[0]])
+
+    classic = (a, b) == (1.4, 0.3)
+    l1 = _HENON_L1 if classic else np.nan
+    exps = np.array([l1, np.log(abs(b)) - l1])
+    return ReferenceMap("henon", step, jvp, jacobian, np.array([0.0, 0.0]), exps,
+                        5e-5 if classic else np.nan, float(np.log(abs(b))),
+                        "M. Hénon, Commun. Math. Phys. 50 (1976) 69; exponents: Sprott (2003)")
+
+
+def lorenz(sigma: float = 10.0, rho: float = 28.0, beta: float = 8.0 / 3.0) -> ReferenceFlow:
+    """The Lorenz 63 system ``x' = sigma (y - x), y' = x (rho - z) - y, z' = x y - beta z``.
+
+    The divergence ``tr Df = -(sigma + 1 + beta)`` is constant, so the exponents add
+    up to it exactly.  For the classic parameters they are 0.9056, 0, -14.5723
+    (Sprott 2003; last digit uncertain, error 5e-4).
+    """
+    if not all(np.isfinite(v) for v in (sigma, rho, beta)):
+        raise ValueError(f"sigma, rho, beta must be finite, got {sigma}, {rho}, {beta}")
+    s, r, bb = float(sigma), float(rho), float(beta)
+
+    def f(x):
+        return np.array([s * (x[1] - x[0]), x[0] * (r - x[2]) - x[1], x[0] * x[1] - bb * x[2]])
+
+    def jac(x):
+        return np.array([[-s, s, 0.0], [r - x[2], -1.0, -x[0]], [x[1], x[0], -bb]])
+
+    classic = (s, r) == (10.0, 28.0) and abs(bb - 8.0 / 3.0) < 1e-15
+    exps = np.array([0.9056, 0.0, -14.5723]) if classic else np.full(3, np.nan)
+    return ReferenceFlow("lorenz", f, jac, np.array([1.0, 1.0, 1.0]), exps,
+                         5e-4 if classic else np.nan, -(s + 1.0 + bb),
+                         "E. N. Lorenz, J. Atmos. Sci. 20 (1963) 130; exponents: Sprott (2003)")
