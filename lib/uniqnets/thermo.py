@@ -589,7 +589,7 @@ def ou_stationary_entropy_production(A, D) -> float:
 
     (the mean of ``v^T D^{-1} v`` with the mean local velocity
     ``v = -(A - D C^{-1}) x``); it vanishes exactly when ``D^{-1} A`` is symmetric
-    (detailed balance).  Reference: Godreche & Luck (2019), Eq. (2.27); Seifert (2012).
+    (detailed balance).  Reference: Godreche & Luck (2019); Seifert (2012).
 
     ``A``: (d, d) with eigenvalues of positive real part; ``D``: (d, d) SPD.
     """
