@@ -8,6 +8,7 @@ data      small synthetic data sets from a seed
 lyapunov  QR (Benettin) Lyapunov spectra of maps and flows, twin trajectories,
           reference systems with known exponents
 record    glue a result for the prose and keep it for sweeps, in one call
+notebook  read a chapter's MyST source: parameters cell, rerun settings
 plotting  the book's figure style
 """
 

@@ -41,6 +41,7 @@ __all__ = [
     "Trajectory",
     "align",
     "batch_sequence",
+    "forward_error_bound",
     "function_distance",
     "gd_step",
     "langevin_step",
@@ -80,10 +81,15 @@ class MLP:
         output dimension.  Depth is ``L = len(sizes) - 1 >= 1``.
     activation : {"tanh", "relu", "linear"}
         Nonlinearity of the hidden layers; the output layer is linear.
+    residual : bool
+        Add identity skip connections around every hidden-to-hidden layer,
+        ``a_l = a_{l-1} + phi(z_l)`` (a residual MLP, as in ResNets); needs equal
+        hidden widths.  The first hidden layer and the linear output layer have none.
     """
 
     sizes: tuple[int, ...]
     activation: str = "tanh"
+    residual: bool = False
     _slices: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -94,6 +100,8 @@ class MLP:
             raise ValueError(f"sizes must be positive integers, got {sizes}")
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {ACTIVATIONS}, got {self.activation!r}")
+        if self.residual and len(set(sizes[1:-1])) > 1:
+            raise ValueError(f"residual: hidden widths must be equal, got {sizes[1:-1]}")
         object.__setattr__(self, "sizes", sizes)
         slices, start = [], 0
         for n_in, n_out in zip(sizes[:-1], sizes[1:]):
@@ -109,6 +117,10 @@ class MLP:
     def depth(self) -> int:
         """Number of weight layers L."""
         return len(self.sizes) - 1
+
+    def skip(self, l: int) -> bool:
+        """Whether weight layer ``l`` (0-based) has an identity skip connection."""
+        return self.residual and 0 < l < self.depth - 1
 
     @property
     def n_params(self) -> int:
@@ -172,7 +184,10 @@ class MLP:
         layers = self.unflatten(theta)
         for l, (W, b) in enumerate(layers):
             z = a @ W.T + b
-            a = z if l == self.depth - 1 else _act(self.activation, z)[0]
+            if l == self.depth - 1:
+                a = z
+            else:
+                a = _act(self.activation, z)[0] + (a if self.skip(l) else 0)
         return a
 
     __call__ = forward
@@ -249,15 +264,18 @@ class Objective:
 
     # forward pass keeping what back-propagation needs
     def _forward(self, theta):
-        layers = self.model.unflatten(theta)
+        """Layers, activations ``a_0..a_L`` (a_L = f), and phi', phi'' at each hidden z_l."""
+        model = self.model
+        layers = model.unflatten(theta)
         acts, d1s, d2s = [self.X], [], []
         a = self.X
         for l, (W, b) in enumerate(layers):
             z = a @ W.T + b
-            if l == self.model.depth - 1:
+            if l == model.depth - 1:
                 a = z
             else:
-                a, d1, d2 = _act(self.model.activation, z)
+                phi, d1, d2 = _act(model.activation, z)
+                a = phi + a if model.skip(l) else phi
                 d1s.append(d1)
                 d2s.append(d2)
             acts.append(a)
@@ -288,15 +306,17 @@ class Objective:
     def loss_and_grad(self, theta):
         """``(L(theta), grad L(theta))``; the gradient has shape ``(d,)``."""
         theta = self._theta(theta)
+        model = self.model
         layers, acts, d1s, _ = self._forward(theta)
-        val, delta, _ = self._loss_terms(acts[-1])
+        val, ga, _ = self._loss_terms(acts[-1])  # ga = dL/da_{l+1}, starting at dL/df
         grads = []
-        for l in range(self.model.depth - 1, -1, -1):
+        for l in range(model.depth - 1, -1, -1):
             W, _ = layers[l]
+            delta = ga if l == model.depth - 1 else ga * d1s[l]  # dL/dz_l
             grads.append((delta.T @ acts[l], delta.sum(axis=0)))
             if l > 0:
-                delta = (delta @ W) * d1s[l - 1]
-        g = self.model.flatten(grads[::-1])
+                ga = delta @ W + (ga if model.skip(l) else 0)
+        g = model.flatten(grads[::-1])
         if self.weight_decay:
             val = val + 0.5 * self.weight_decay * np.dot(theta, theta)
             g = g + self.weight_decay * theta
@@ -321,36 +341,46 @@ class Objective:
             raise ValueError(f"V must have shape ({self.model.n_params},) or "
                              f"({self.model.n_params}, k), got {V.shape}")
         k = V.shape[1]
-        n, L = self.n_samples, self.model.depth
+        model = self.model
+        n, L = self.n_samples, model.depth
         layers, acts, d1s, d2s = self._forward(theta)
-        dirs = self.model.unflatten(V)  # W: (k, n_out, n_in), b: (k, n_out)
-        # forward R-pass: Rz_l = Ra_{l-1} W_l^T + a_{l-1} V_l^T + c_l, Ra_l = phi'(z_l) Rz_l
-        Ra = np.zeros((k, n, self.model.sizes[0]), dtype=self.dtype)
+        dirs = model.unflatten(V)  # W: (k, n_out, n_in), b: (k, n_out)
+        # forward R-pass: Rz_l = Ra_l W_l^T + a_l V_l^T + c_l,
+        #                 Ra_{l+1} = phi'(z_l) Rz_l (+ Ra_l across a skip connection)
+        Ra = np.zeros((k, n, model.sizes[0]), dtype=self.dtype)
         Rzs, Ras = [], [Ra]
         for l, (W, _) in enumerate(layers):
             VW, c = dirs[l]
             Rz = Ra @ W.T + acts[l] @ VW.transpose(0, 2, 1) + c[:, None, :]
             Rzs.append(Rz)
-            Ra = Rz if l == L - 1 else d1s[l] * Rz
+            if l == L - 1:
+                Ra = Rz
+            else:
+                Ra = d1s[l] * Rz + (Ra if model.skip(l) else 0)
             Ras.append(Ra)
-        # output layer: delta = dL/df and its R-derivative through the loss Hessian
-        _, delta, p = self._loss_terms(acts[-1])
+        # backward pass for ga = dL/da and its R-derivative Rga, from the loss Hessian
+        _, ga, p = self._loss_terms(acts[-1])
         Rf = Rzs[-1]
         if self.loss_kind == "mse":
-            Rdelta = Rf / n
+            Rga = Rf / n
         else:
-            Rdelta = (p * Rf - p * np.sum(p * Rf, axis=-1, keepdims=True)) / n
+            Rga = (p * Rf - p * np.sum(p * Rf, axis=-1, keepdims=True)) / n
         out = []
         for l in range(L - 1, -1, -1):
             W, _ = layers[l]
             VW, _ = dirs[l]
-            # grad W_l = delta^T a_{l-1}  =>  R: Rdelta^T a_{l-1} + delta^T Ra_{l-1}
+            if l == L - 1:
+                delta, Rdelta = ga, Rga
+            else:
+                delta = ga * d1s[l]
+                Rdelta = Rga * d1s[l] + ga * d2s[l] * Rzs[l]
+            # grad W_l = delta^T a_l  =>  R: Rdelta^T a_l + delta^T Ra_l
             RgW = Rdelta.transpose(0, 2, 1) @ acts[l] + delta.T @ Ras[l]
             out.append((RgW, Rdelta.sum(axis=1)))
             if l > 0:
-                back = delta @ W
-                Rdelta = (Rdelta @ W + delta @ VW) * d1s[l - 1] + back * d2s[l - 1] * Rzs[l - 1]
-                delta = back * d1s[l - 1]
+                skip = model.skip(l)
+                ga, Rga = (delta @ W + (ga if skip else 0),
+                           Rdelta @ W + delta @ VW + (Rga if skip else 0))
         out = out[::-1]
         H = np.concatenate(
             [np.concatenate([RgW.reshape(k, -1), Rgb], axis=1) for RgW, Rgb in out], axis=1
@@ -557,6 +587,12 @@ def permute_hidden(model: MLP, theta, perms, signs=None) -> np.ndarray:
             raise ValueError(f"signs: sign flips are not a symmetry of {model.activation} units")
         if len(signs) != n_hidden:
             raise ValueError(f"signs must have one array per hidden layer ({n_hidden})")
+    if model.residual and n_hidden > 1:
+        same = all(np.array_equal(perms[l], perms[0]) for l in range(n_hidden)) and (
+            signs is None or all(np.array_equal(signs[l], signs[0]) for l in range(n_hidden)))
+        if not same:
+            raise ValueError("perms: a residual network's skip connections tie its hidden "
+                             "layers, so every hidden layer needs the same permutation and signs")
     for l in range(n_hidden):
         p = np.asarray(perms[l])
         width = model.sizes[l + 1]
@@ -582,6 +618,9 @@ def random_symmetry(model: MLP, rng: np.random.Generator, flip_signs: bool | Non
         flip_signs = _odd(model)
     perms = [rng.permutation(w) for w in model.sizes[1:-1]]
     signs = [rng.choice([-1.0, 1.0], size=w) for w in model.sizes[1:-1]] if flip_signs else None
+    if model.residual:  # skip connections tie all hidden layers to one symmetry
+        perms = [perms[0]] * len(perms)
+        signs = None if signs is None else [signs[0]] * len(signs)
     return perms, signs
 
 
@@ -601,6 +640,9 @@ def align(model: MLP, theta_ref, theta, flip_signs: bool | None = None, max_swee
     """
     ref = model._check_theta(theta_ref)
     th = model._check_theta(theta)
+    if model.residual and model.depth > 2:
+        raise ValueError("model: alignment of residual networks (one permutation tied across "
+                         "layers) is not implemented")
     if flip_signs is None:
         flip_signs = _odd(model)
     if flip_signs and not _odd(model):
@@ -645,6 +687,47 @@ def align(model: MLP, theta_ref, theta, flip_signs: bool | None = None, max_swee
             break
     out = permute_hidden(model, th, perms, signs if flip_signs else None)
     return out, perms, (signs if flip_signs else None)
+
+
+def forward_error_bound(model: MLP, theta, X) -> np.ndarray:
+    """First-order bound on the rounding error of ``model.forward(theta, X)``.
+
+    Standard forward error analysis of inner products (Higham 2002, Sec. 3.1):
+    ``|fl(W a + b) - (W a + b)| <= gamma_{m+1} (|W| |a| + |b|)`` elementwise, with
+    ``gamma_n = n u / (1 - n u)``, ``u`` the unit roundoff of ``theta``'s dtype and
+    ``m`` the fan-in.  Errors are propagated through later layers with ``|W_l|``
+    (every activation here is 1-Lipschitz) and one more ``u |phi(z)|`` per
+    activation for its evaluation.  Second-order terms are dropped.
+
+    Whatever the order in which a BLAS sums, two computations of the same exact
+    function differ by at most the sum of their bounds.
+
+    Returns
+    -------
+    array, shape (n_samples, n_L), in the units of the outputs.
+    """
+    theta = model._check_theta(theta)
+    X = model._check_X(X, theta.dtype)
+    u = np.finfo(theta.dtype).eps / 2
+    a, err = X, np.zeros_like(X)
+    for l, (W, b) in enumerate(model.unflatten(theta)):
+        m = W.shape[1] + 1
+        gamma = m * u / (1 - m * u)
+        z = a @ W.T + b
+        err_in = err
+        err = err @ np.abs(W).T + gamma * (np.abs(a) @ np.abs(W).T + np.abs(b))
+        if l < model.depth - 1:
+            phi = _act(model.activation, z)[0]
+            if model.skip(l):  # a + phi(z): both errors carry over, plus one rounding
+                err_next = err_in + err + u * np.abs(phi) + u * np.abs(a + phi)
+                a = a + phi
+                err = err_next
+            else:
+                a = phi
+                err = err + u * np.abs(a)
+        else:
+            a = z
+    return err
 
 
 def function_distance(model: MLP, theta1, theta2, X) -> float:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import ast
 import json
-import math
 import os
 import tempfile
 from collections.abc import Mapping
@@ -31,7 +30,8 @@ import numpy as np
 __all__ = ["RECORDED", "dump", "read_records", "record", "to_builtin"]
 
 GLUE_PREFIX = "application/papermill.record/"  # myst-nb's prefix for hidden glue outputs
-JSON_MIME = "application/json"
+# the exact value, as JSON text (nbformat only allows strings under a non-JSON mime key)
+JSON_MIME = "text/x-uniqnets-json"
 
 #: values recorded in this kernel, in order, by name
 RECORDED: dict[str, object] = {}
@@ -40,8 +40,8 @@ RECORDED: dict[str, object] = {}
 def to_builtin(value):
     """``value`` as plain Python (JSON-ready): numpy scalars, arrays, tuples, dicts.
 
-    Non-finite floats stay floats (``nan``, ``inf``); :func:`dump` writes them as
-    JSON's common extension ``NaN``/``Infinity``.
+    Non-finite floats stay floats (``nan``, ``inf``); JSON files get them as the
+    common extension ``NaN``/``Infinity``, which :func:`json.loads` reads back.
     """
     if isinstance(value, np.ndarray):
         return to_builtin(value.tolist())
@@ -85,29 +85,8 @@ def record(name: str, value, fmt: str | None = None, display: bool = False) -> N
     if get_ipython() is None:  # plain Python: keep the value, nothing to glue into
         return
     prefix = "" if display else GLUE_PREFIX
-    bundle = {prefix + "text/plain": text, prefix + JSON_MIME: {"value": _json_safe(py)}}
+    bundle = {prefix + "text/plain": text, prefix + JSON_MIME: json.dumps(py)}
     ipy_display(bundle, raw=True, metadata={"scrapbook": {"name": name, "mime_prefix": prefix}})
-
-
-def _json_safe(py):
-    # Jupyter stores outputs as strict JSON: encode non-finite floats as strings
-    if isinstance(py, float) and not math.isfinite(py):
-        return repr(py)
-    if isinstance(py, list):
-        return [_json_safe(v) for v in py]
-    if isinstance(py, dict):
-        return {k: _json_safe(v) for k, v in py.items()}
-    return py
-
-
-def _json_unsafe(obj):
-    if isinstance(obj, str) and obj in ("nan", "inf", "-inf"):
-        return float(obj)
-    if isinstance(obj, list):
-        return [_json_unsafe(v) for v in obj]
-    if isinstance(obj, dict):
-        return {k: _json_unsafe(v) for k, v in obj.items()}
-    return obj
 
 
 def read_records(notebook) -> dict[str, object]:
@@ -132,8 +111,9 @@ def read_records(notebook) -> dict[str, object]:
                 continue
             prefix = meta.get("mime_prefix", "")
             data = output.get("data", {})
-            if prefix + JSON_MIME in data and isinstance(data[prefix + JSON_MIME], Mapping):
-                out[meta["name"]] = _json_unsafe(data[prefix + JSON_MIME]["value"])
+            if prefix + JSON_MIME in data:
+                raw = data[prefix + JSON_MIME]
+                out[meta["name"]] = json.loads("".join(raw) if isinstance(raw, list) else raw)
                 continue
             text = data.get(prefix + "text/plain")
             if isinstance(text, list):

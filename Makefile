@@ -1,0 +1,67 @@
+# uniq-nets: every target bootstraps .venv from pyproject.toml first (only Python 3 and
+# make are needed), and does nothing it has already done.
+#
+#   make book       build the HTML book, every notebook executed  -> _build/html/index.html
+#   make test       the whole test suite (the command CI runs)
+#   make notebooks  generate the .ipynb twins of notebooks/*.md into ipynb/
+#   make lab        JupyterLab on the notebooks (.md files open as notebooks)
+#   make clean      remove build products (keeps .venv);  make distclean also removes .venv
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+EXTRAS := dev,dask
+
+# One BLAS thread: bit-for-bit reproducible results for a fixed seed on one machine, and
+# no oversubscription when the test suite runs two notebooks at once on two cores.
+export OMP_NUM_THREADS      := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS      := 1
+export PYTHONHASHSEED       := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+NOTEBOOKS := $(wildcard notebooks/*.md)
+IPYNB     := $(patsubst notebooks/%.md,ipynb/%.ipynb,$(NOTEBOOKS))
+
+.PHONY: all book test notebooks lab clean distclean venv
+
+all: book
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@echo ">> creating $(VENV) and installing uniqnets[$(EXTRAS)] (first run takes a few minutes)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --progress-bar off -e ".[$(EXTRAS)]"
+	@touch $@
+
+ipynb/%.ipynb: notebooks/%.md $(STAMP)
+	@mkdir -p ipynb
+	$(BIN)/jupytext --quiet --to ipynb --output $@ $<
+
+notebooks: $(IPYNB)
+	@echo ">> notebooks generated in ipynb/ (open the .md sources in JupyterLab: make lab)"
+
+book: $(STAMP) notebooks
+	$(BIN)/jupyter-book build . -n --keep-going
+	@echo ">> the book is at $(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -v
+
+lab: $(STAMP)
+	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || $(BIN)/python -m pip install -e ".[$(EXTRAS),lab]"
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@# open .md files as notebooks by default (jupytext's documented setting)
+	@printf '%s\n' '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' \
+	    > $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf _build ipynb .pytest_cache .ruff_cache
+	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) lib/*.egg-info

@@ -1,0 +1,46 @@
+"""Serve MathJax from the built book itself, so equations render without a network.
+
+Sphinx loads MathJax from a CDN by default; a reader offline (or a test machine
+without internet) then sees raw TeX. MathJax 3 is packaged on PyPI as static files
+(``django-static-mathjax``: the ``mathjax`` package, with no Django dependency);
+this extension copies the parts that the ``tex-mml-chtml`` bundle loads into
+``_static/mathjax`` of the HTML build. ``_config.yml`` points ``mathjax_path`` at
+``mathjax/tex-mml-chtml.js``, which Sphinx resolves inside ``_static``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from importlib.resources import files
+from pathlib import Path
+
+# the combined bundle, plus what it loads on demand (TeX extensions, CHTML fonts,
+# the context menu and its accessibility tools); the speech-rule maps and the
+# other bundles (SVG output, MathML-only, ...) are left out
+PARTS = ["tex-mml-chtml.js", "input/tex", "output/chtml", "ui", "a11y", "adaptors", "sre/sre.js"]
+
+
+def mathjax_root() -> Path:
+    return Path(str(files("mathjax"))) / "static" / "mathjax" / "es5"
+
+
+def copy_mathjax(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    src, dst = mathjax_root(), Path(app.outdir) / "_static" / "mathjax"
+    if (dst / "tex-mml-chtml.js").is_file():
+        return
+    for part in PARTS:
+        s, d = src / part, dst / part
+        if s.is_dir():
+            shutil.copytree(s, d, dirs_exist_ok=True)
+        elif s.is_file():
+            d.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(s, d)
+
+
+def setup(app):
+    if not (mathjax_root() / "tex-mml-chtml.js").is_file():
+        raise RuntimeError("MathJax is not installed: pip install django-static-mathjax")
+    app.connect("build-finished", copy_mathjax)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

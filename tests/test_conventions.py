@@ -1,0 +1,128 @@
+"""The book's conventions hold: table of contents, parameters cells, pairing, environments."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jupytext
+import pytest
+import yaml
+
+from uniqnets import notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.md"))
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for e in entries:
+            if "file" in e:
+                files.append(e["file"])
+            walk(e.get("sections", []))
+            for part in e.get("parts", []):
+                walk(part.get("chapters", []))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    walk(toc.get("chapters", []))
+    return files
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks/*.md found"
+
+
+def test_every_notebook_is_in_the_toc_and_every_toc_entry_exists():
+    files = toc_files()
+    for nb in NOTEBOOKS:
+        assert f"notebooks/{nb.stem}" in files, f"{nb.name} is not listed in _toc.yml"
+    for f in files:
+        assert (ROOT / f"{f}.md").is_file() or (ROOT / f"{f}.ipynb").is_file(), \
+            f"_toc.yml lists {f}, which does not exist"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_front_matter_and_parameters(path):
+    assert re.fullmatch(r"\d\d_[a-z0-9_]+", path.stem), "chapter files are named NN_topic.md"
+    nb = notebook.load(path)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    params = notebook.parameters(nb)  # raises if missing, misplaced or not literal
+    assert isinstance(params.get("seed", notebook.Parameter("seed", None)).default, int), \
+        "every chapter has an integer `seed` parameter"
+    assert "results_path" in params, "every chapter has a `results_path` parameter"
+    rerun, seed_dependent = notebook.rerun_settings(nb)
+    unknown = set(rerun) - set(params)
+    assert not unknown, f"uniqnets.rerun names unknown parameters {sorted(unknown)}"
+    for name, value in rerun.items():
+        assert isinstance(value, type(params[name].default)) or (
+            isinstance(value, int) and params[name].type is float), \
+            f"rerun value of {name!r} has type {type(value).__name__}"
+    assert isinstance(seed_dependent, list)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_pairing_generates_the_same_notebook(path):
+    # the twin in ipynb/ (made by `make notebooks`, the test set-up or JupyterLab) must have
+    # the cells of its MyST source
+    twin = ROOT / "ipynb" / f"{path.stem}.ipynb"
+    assert twin.is_file(), f"{twin.name} was not generated"
+    src, gen = jupytext.read(path), jupytext.read(twin)
+    assert [(c.cell_type, c.source) for c in src.cells] == \
+        [(c.cell_type, c.source) for c in gen.cells]
+
+
+def test_jupytext_pairs_notebooks_with_a_separate_folder():
+    config = tomllib.loads((ROOT / "jupytext.toml").read_text())
+    assert config["formats"] == "notebooks///md:myst,ipynb///ipynb"
+    assert not list((ROOT / "notebooks").glob("*.ipynb")), \
+        "an .ipynb beside its .md makes Jupyter Book fail with 'multiple files found'"
+
+
+def test_git_tracks_no_generated_files():
+    try:
+        tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True,
+                                 text=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout")
+    bad = [f for f in tracked if f.endswith(".ipynb") or f.startswith(("_build/", ".venv/",
+                                                                       "ipynb/"))]
+    assert not bad, f"generated files are tracked: {bad}"
+
+
+def _spec(requirement):
+    m = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)(\[[^\]]*\])?\s*(.*)", requirement)
+    return m.group(1).lower(), m.group(3).replace(" ", "")
+
+
+def test_environment_yml_agrees_with_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    deps = dict(_spec(r) for r in project["dependencies"])
+    conda, pip = [], []
+    for item in env["dependencies"]:
+        if isinstance(item, dict):
+            pip += item["pip"]
+        else:
+            conda.append(item)
+    python = next(c for c in conda if c.startswith("python="))
+    version = tuple(int(x) for x in python.split("=")[1].split("."))
+    minimum = tuple(int(x) for x in project["requires-python"].lstrip(">=").split("."))
+    assert version >= minimum, f"{python} does not satisfy requires-python"
+    for item in conda:
+        if item == "pip" or item.startswith("python="):
+            continue
+        name, spec = _spec(item)
+        assert name in deps, f"environment.yml installs {name}, which pyproject does not list"
+        assert spec == deps[name], f"{name}: environment.yml {spec} vs pyproject {deps[name]}"
+    makefile = (ROOT / "Makefile").read_text()
+    extras = re.search(r"^EXTRAS\s*:=\s*(\S+)", makefile, re.M).group(1)
+    assert pip == [f"-e .[{extras}]"], "environment.yml must install what `make` installs"
