@@ -27,11 +27,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+from uniqnets import data, lyapunov, models
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import best_time, versions, write_result  # noqa: E402
-
-from uniqnets import data, lyapunov, models  # noqa: E402
 
 
 def load_nolds():
@@ -136,68 +135,82 @@ def lorenz_series(n, dt_sample=0.02, dt=0.01, t_transient=20.0):
     return out
 
 
-def ours_at_time(run, budget, probe):
-    """Run ``run(n)`` with ``n`` chosen so that it takes about ``budget`` seconds."""
-    _, t_probe = timed(run, probe)
-    n = max(probe, int(probe * budget / t_probe))
+def ours_at_time(run, budget, n_fixed, probe=2000):
+    """Run ``run(n)`` with ``n`` chosen so that it takes about ``budget`` seconds.
+
+    ``run(n)`` costs ``n_fixed + n`` steps (the transient, then the measured ones); the
+    time per step comes from the best of two probe runs.
+    """
+    t_probe = min(timed(run, probe)[1] for _ in range(2))
+    per_step = t_probe / (n_fixed + probe)
+    n = max(50, int(budget / per_step) - n_fixed)
     res, t = timed(run, n)
     return res, t, n
+
+
+def compare(system, ref, peers, run, n_fixed, se_blocks=20):
+    """Each peer's estimate and time, and ours at the same time; errors side by side."""
+    out = {"system": system, "reference": np.asarray(ref).tolist(), "peers": []}
+    for name, settings, fn in peers:
+        est, t_peer = timed(fn)
+        est = np.atleast_1d(np.asarray(est, dtype=float))
+        res, t_ours, n_ours = ours_at_time(run, t_peer, n_fixed)
+        m = min(est.size, len(ref))
+        out["peers"].append({
+            "peer": name, "settings": settings,
+            "peer_estimate": est.tolist(), "peer_seconds": t_peer,
+            "peer_error": np.abs(est[:m] - ref[:m]).tolist(),
+            "ours_estimate": res.exponents.tolist(), "ours_seconds": t_ours,
+            "ours_steps": n_ours,
+            "ours_error": np.abs(res.exponents - ref).tolist(),
+            "ours_stderr": (res.stderr(se_blocks).tolist()
+                            if res.log_r.shape[0] >= 2 * se_blocks else None),
+        })
+    return out
 
 
 def accuracy(nolds, n_series=(1000, 2000, 4000)):
     rows = []
     m, fl = lyapunov.henon(), lyapunov.lorenz()
+
+    def run_h(steps):
+        return lyapunov.lyapunov_spectrum(m.step, m.jvp, m.x0, steps, k=2, n_transient=1000)
+
+    def run_l(steps):
+        return lyapunov.lyapunov_spectrum_flow(fl.f, fl.jac, fl.x0, steps * 0.01, 0.01, k=3,
+                                               t_transient=10.0)
+
     for n in n_series:
-        # Henon: x-component, one sample per step; settings: embedding 2 (the map's
-        # dimension), lag 1, neighbours at least 10 steps apart, divergence followed for
-        # 8 steps (it saturates after ~15), least-squares fit
+        # Henon, x-component, one sample per step. lyap_r: embedding 2 (the map's
+        # dimension), lag 1, neighbours at least 10 steps apart, divergence followed for 8
+        # steps (it saturates after ~15), least squares. lyap_e: embedding 3, two
+        # exponents (one positive), neighbours 10 steps apart.
         xs = henon_series(n)
-        lr_est, t_r = timed(nolds.lyap_r, xs, emb_dim=2, lag=1, min_tsep=10, trajectory_len=8,
-                            fit="poly")
-        le_est, t_e = timed(nolds.lyap_e, xs, emb_dim=4, matrix_dim=2, min_tsep=10)
-        budget = min(t_r, t_e)
-
-        def run_h(steps):
-            return lyapunov.lyapunov_spectrum(m.step, m.jvp, m.x0, steps, k=2, n_transient=1000)
-
-        res, t_o, n_o = ours_at_time(run_h, budget, 2000)
-        rows.append({
-            "system": "henon", "series_length": n,
-            "reference": m.exponents.tolist(),
-            "nolds_lyap_r": float(lr_est), "nolds_lyap_r_seconds": t_r,
-            "nolds_lyap_r_error_l1": float(abs(lr_est - m.exponents[0])),
-            "nolds_lyap_e": np.asarray(le_est).tolist(), "nolds_lyap_e_seconds": t_e,
-            "nolds_lyap_e_error": np.abs(np.asarray(le_est)[:2] - m.exponents).tolist(),
-            "ours": res.exponents.tolist(), "ours_seconds": t_o, "ours_steps": n_o,
-            "ours_error": np.abs(res.exponents - m.exponents).tolist(),
-            "ours_stderr": res.stderr().tolist(),
-        })
-        # Lorenz: x-component sampled every 0.02 time units; embedding 5 with lag 5
-        # (0.1 time units, near the first minimum of the mutual information), neighbours
-        # at least one mean period apart (nolds' default estimate), divergence followed
-        # for 50 samples (1 time unit), least-squares fit
+        peers = [
+            ("nolds.lyap_r", "emb_dim=2, lag=1, min_tsep=10, trajectory_len=8, fit=poly",
+             lambda xs=xs: nolds.lyap_r(xs, emb_dim=2, lag=1, min_tsep=10, trajectory_len=8,
+                                        fit="poly")),
+            ("nolds.lyap_e", "emb_dim=3, matrix_dim=2, min_tsep=10",
+             lambda xs=xs: nolds.lyap_e(xs, emb_dim=3, matrix_dim=2, min_tsep=10)),
+        ]
+        rows.append({"series_length": n, **compare("henon", m.exponents, peers, run_h, 1000)})
+        # Lorenz, x-component sampled every 0.02 time units. lyap_r: an embedding window
+        # of one time unit (about one oscillation; emb_dim=5, lag=10), divergence followed
+        # for half a time unit; also nolds' own defaults (emb_dim=10, automatic lag and
+        # min_tsep), which are far off here. lyap_e: three exponents (one positive, as
+        # Eckmann et al. recommend "somewhat larger" than the positive ones), emb_dim=9,
+        # neighbours at least one time unit apart.
         xs = lorenz_series(n)
-        lr_est, t_r = timed(nolds.lyap_r, xs, emb_dim=5, lag=5, min_tsep=None, tau=0.02,
-                            trajectory_len=50, fit="poly")
-        le_est, t_e = timed(nolds.lyap_e, xs, emb_dim=7, matrix_dim=3, min_tsep=25, tau=0.02)
-        budget = min(t_r, t_e)
-
-        def run_l(steps):
-            return lyapunov.lyapunov_spectrum_flow(fl.f, fl.jac, fl.x0, steps * 0.01, 0.01, k=3,
-                                                   t_transient=10.0)
-
-        res, t_o, n_o = ours_at_time(run_l, budget, 2000)
-        rows.append({
-            "system": "lorenz", "series_length": n,
-            "reference": fl.exponents.tolist(),
-            "nolds_lyap_r": float(lr_est), "nolds_lyap_r_seconds": t_r,
-            "nolds_lyap_r_error_l1": float(abs(lr_est - fl.exponents[0])),
-            "nolds_lyap_e": np.asarray(le_est).tolist(), "nolds_lyap_e_seconds": t_e,
-            "nolds_lyap_e_error": np.abs(np.asarray(le_est)[:3] - fl.exponents).tolist(),
-            "ours": res.exponents.tolist(), "ours_seconds": t_o, "ours_steps": n_o,
-            "ours_error": np.abs(res.exponents - fl.exponents).tolist(),
-            "ours_stderr": res.stderr().tolist(),
-        })
+        peers = [
+            ("nolds.lyap_r", "emb_dim=5, lag=10, trajectory_len=25, tau=0.02, fit=poly",
+             lambda xs=xs: nolds.lyap_r(xs, emb_dim=5, lag=10, min_tsep=None, tau=0.02,
+                                        trajectory_len=25, fit="poly")),
+            ("nolds.lyap_r (defaults)", "tau=0.02, fit=poly, otherwise nolds' defaults",
+             lambda xs=xs: nolds.lyap_r(xs, tau=0.02, fit="poly")),
+            ("nolds.lyap_e", "emb_dim=9, matrix_dim=3, min_tsep=50, tau=0.02",
+             lambda xs=xs: nolds.lyap_e(xs, emb_dim=9, matrix_dim=3, min_tsep=50, tau=0.02)),
+        ]
+        rows.append({"series_length": n, **compare("lorenz", fl.exponents, peers, run_l, 1000)})
     return rows
 
 
@@ -212,13 +225,14 @@ def main():
         "accuracy_at_equal_time": rows,
     })
     print(f"wrote {path}")
-    print(f"top-5 spectrum: {cost['spectrum_step_in_gradient_steps']:.1f} gradient steps per "
-          f"step; exact HVP / finite differences = {cost['ratio_exact_over_finite_differences']:.2f}")
+    print(f"top-5 spectrum: {cost['spectrum_step_in_gradient_steps']:.1f} gradient steps "
+          f"per step; exact HVP / finite differences = "
+          f"{cost['ratio_exact_over_finite_differences']:.2f}")
     for r in rows:
-        print(f"{r['system']:7s} n={r['series_length']:5d}  lyap_r err {r['nolds_lyap_r_error_l1']:.3f}"
-              f" ({r['nolds_lyap_r_seconds']:.2f}s)  lyap_e err {r['nolds_lyap_e_error'][0]:.3f}"
-              f" ({r['nolds_lyap_e_seconds']:.2f}s)  ours err {r['ours_error'][0]:.4f}"
-              f" ({r['ours_seconds']:.2f}s, {r['ours_steps']} steps)")
+        for p in r["peers"]:
+            print(f"{r['system']:7s} n={r['series_length']:5d} {p['peer']:25s} "
+                  f"err {p['peer_error'][0]:.3f} ({p['peer_seconds']:.2f}s) | ours err "
+                  f"{p['ours_error'][0]:.4f} ({p['ours_seconds']:.2f}s, {p['ours_steps']} steps)")
 
 
 if __name__ == "__main__":
