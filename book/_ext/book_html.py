@@ -13,6 +13,12 @@ this extension copies the parts that the ``tex-mml-chtml`` bundle loads into
 registers an inline script that Sphinx 7 then emits twice, under the file names
 ``None`` and ``""``; the second copy throws "Identifier 'THEBE_JS_URL' has already
 been declared" on every page. The page context's script list is deduplicated here.
+
+3. Rebuild the pages that summarise other files on every build. The parameter index
+reads the chapters and the performance page reads the benchmark results; Sphinx
+would re-read them only when their own source changes, so they are listed in
+``always_rebuild`` (``_config.yml``) and marked outdated each time (they also set
+``execution_mode: force``, so their cells run again; a second each).
 """
 
 from __future__ import annotations
@@ -60,9 +66,15 @@ def dedupe_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+def always_outdated(app, env, added, changed, removed):
+    return [doc for doc in app.config.always_rebuild if doc in env.found_docs]
+
+
 def setup(app):
     if not (mathjax_root() / "tex-mml-chtml.js").is_file():
         raise RuntimeError("MathJax is not installed: pip install django-static-mathjax")
     app.connect("build-finished", copy_mathjax)
     app.connect("html-page-context", dedupe_scripts)
+    app.add_config_value("always_rebuild", [], "env")
+    app.connect("env-get-outdated", always_outdated)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,6 +7,9 @@ models    tiny MLPs on a flat parameter vector; exact gradients and Hessian-vect
 data      small synthetic data sets from a seed
 lyapunov  QR (Benettin) Lyapunov spectra of maps and flows, twin trajectories,
           reference systems with known exponents
+topology  Rips persistence of trajectory clouds (gudhi), diagram and Hausdorff distances
+entanglement  MaxLikelihood linear chains (Lai et al.), their Lyapunov gap, reconciliation
+          and adversarial-example experiments
 record    glue a result for the prose and keep it for sweeps, in one call
 notebook  read a chapter's MyST source: parameters cell, rerun settings
 plotting  the book's figure style
