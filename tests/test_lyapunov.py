@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from scipy.special import digamma
+
 from uniqnets.lyapunov import (
     LyapunovResult,
     finite_time_exponents,
