@@ -449,7 +449,7 @@ def lyapunov_spectrum(step: Callable, jvp: Callable, x0, n_steps: int, k: int = 
     --------
     >>> m = henon()
     >>> res = lyapunov_spectrum(m.step, m.jvp, m.x0, 20_000, k=2, n_transient=1000)
-    >>> abs(res.exponents.sum() - np.log(0.3)) < 1e-9
+    >>> bool(abs(res.exponents.sum() - np.log(0.3)) < 1e-9)
     True
     """
     _check_callable(step, "step")
