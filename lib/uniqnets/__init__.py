@@ -10,6 +10,7 @@ lyapunov  QR (Benettin) Lyapunov spectra of maps and flows, twin trajectories,
 topology  Rips persistence of trajectory clouds (gudhi), diagram and Hausdorff distances
 entanglement  MaxLikelihood linear chains (Lai et al.), their Lyapunov gap, reconciliation
           and adversarial-example experiments
+thermo    entropy production of Gaussian-kernel chains: path-wise, closed forms, binned
 record    glue a result for the prose and keep it for sweeps, in one call
 notebook  read a chapter's MyST source: parameters cell, rerun settings
 plotting  the book's figure style
