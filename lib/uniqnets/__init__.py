@@ -7,6 +7,8 @@ models    tiny MLPs on a flat parameter vector; exact gradients and Hessian-vect
 data      small synthetic data sets from a seed
 lyapunov  QR (Benettin) Lyapunov spectra of maps and flows, twin trajectories,
           reference systems with known exponents
+randomnets random RNNs (DMFT, Lyapunov spectra), deep signal propagation and the
+          double copy, gauge-invariant magnitude-phase networks, linear equivalence
 record    glue a result for the prose and keep it for sweeps, in one call
 notebook  read a chapter's MyST source: parameters cell, rerun settings
 plotting  the book's figure style
