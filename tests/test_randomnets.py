@@ -142,9 +142,10 @@ def test_linear_deep_network_exponent_is_newman(method):
     # (sigma_w2 < 1: the signal h of a linear network with sigma_w2 > 1 overflows; the
     # tangent exponent does not depend on it)
     N, sw = 8, 0.7
-    res = rn.deep_tangent_exponent(sw, 0.0, N, 20000, rng=3, phi="linear", method=method)
+    res = rn.deep_tangent_exponent(sw, 0.0, N, 400, rng=3, phi="linear", method=method,
+                                   n_chains=64)
     exact = gaussian_product_exponents(N, np.sqrt(sw / N))[0]
-    assert res.stderr < 0.003  # ~ sqrt(1/(2 N n)): independent layers
+    assert res.stderr < 0.003  # ~ sqrt(1/(2 N n)) for n = 25600 independent layers
     assert abs(res.exponent - exact) < 5 * res.stderr
     # and the finite-width correction, -1/(2N) + O(1/N^2), is resolved
     assert abs(res.exponent - 0.5 * np.log(sw)) > 10 * res.stderr
@@ -155,8 +156,8 @@ def test_complex_linear_deep_network_exponent():
     # lambda_1 = (ln(sigma_w2/N) + psi(N)) / 2 exactly
     N, sw = 6, 0.8
     for method in ("gram", "dense"):
-        res = rn.deep_tangent_exponent(sw, 0.0, N, 20000, rng=4, phi="linear",
-                                       network="ginn", method=method)
+        res = rn.deep_tangent_exponent(sw, 0.0, N, 400, rng=4, phi="linear",
+                                       network="ginn", method=method, n_chains=64)
         exact = 0.5 * (np.log(sw / N) + digamma(N))
         assert abs(res.exponent - exact) < 5 * res.stderr
 
@@ -164,21 +165,40 @@ def test_complex_linear_deep_network_exponent():
 @pytest.mark.parametrize("network", ["real", "ginn"])
 def test_gram_sampling_has_the_law_of_dense_weights(network):
     # the same Markov chain drawn two ways: compare the exponents within 5 joint errors
-    kw = dict(phi="tanh", network=network)
-    a = rn.deep_tangent_exponent(2.0, 0.05, 12, 6000, rng=5, method="gram", **kw)
-    b = rn.deep_tangent_exponent(2.0, 0.05, 12, 6000, rng=6, method="dense", **kw)
+    kw = dict(phi="tanh", network=network, n_chains=16)
+    a = rn.deep_tangent_exponent(2.0, 0.05, 12, 500, rng=5, method="gram", **kw)
+    b = rn.deep_tangent_exponent(2.0, 0.05, 12, 500, rng=6, method="dense", **kw)
+    assert a.log_growth.shape == (500, 16)
     assert abs(a.exponent - b.exponent) < 5 * np.hypot(a.stderr, b.stderr)
     assert abs(a.q_mean - b.q_mean) < 0.05 * a.q_mean
 
 
 def test_wide_network_exponent_approaches_mean_field():
     sw, sb, N = 2.0, 0.05, 1024
-    res = rn.deep_tangent_exponent(sw, sb, N, 4000, rng=7)
+    res = rn.deep_tangent_exponent(sw, sb, N, 400, rng=7, n_chains=16)
     lam = 0.5 * np.log(rn.chi1(sw, sb))
-    # finite-width bias ~ c/N with |c| < 2 here (c = -0.90 from the one-loop terms) plus
-    # five standard errors
-    assert abs(res.exponent - lam) < 2.0 / N + 5 * res.stderr
-    assert res.q_mean == pytest.approx(rn.meanfield_qstar(sw, sb), rel=0.02)
+    c1 = rn.finite_width_correction(sw, sb).coefficient
+    # after the one-loop correction c1/N the rest is O(1/N^2) ~ 1e-6, far below the
+    # statistical error: five standard errors
+    assert abs(res.exponent - (lam + c1 / N)) < 5 * res.stderr
+    assert res.q_mean == pytest.approx(rn.meanfield_qstar(sw, sb), rel=0.01)
+
+
+def test_one_loop_coefficient_known_cases_and_simulation():
+    # linear networks: Newman's exact -1/(2N) to first order; likewise any network whose
+    # signal collapses to h = 0 (sigma_b2 = 0 in the ordered phase)
+    assert rn.finite_width_correction(0.7, 0.2, "linear").coefficient == pytest.approx(-0.5)
+    assert rn.finite_width_correction(0.8, 0.0).coefficient == -0.5
+    one = rn.finite_width_correction(2.0, 0.05)
+    assert one.coefficient == pytest.approx(one.chi_term + one.rho_term + one.q_term)
+    # against simulation at N = 128: the O(1/N^2) remainder is |c2|/N < 0.02 for |c2| < 2
+    # (chapter 05 fits c2), the statistical error of N (lambda_N - lambda_inf) is ~0.03
+    N = 128
+    res = rn.deep_tangent_exponent(2.0, 0.05, N, 3000, rng=8, n_chains=64)
+    lam = 0.5 * np.log(rn.chi1(2.0, 0.05))
+    assert abs(N * (res.exponent - lam) - one.coefficient) < 5 * N * res.stderr + 2.0 / N
+    # and the correction is resolved: the mean-field value alone is excluded
+    assert abs(N * (res.exponent - lam)) > 10 * N * res.stderr
 
 
 def test_pair_distances_follow_the_double_copy_map():

@@ -69,6 +69,7 @@ __all__ = [
     "DMFTResult",
     "DeepExponent",
     "GaugeNet",
+    "OneLoop",
     "RNNLyapunov",
     "ReplicaResult",
     "chi1",
@@ -77,6 +78,7 @@ __all__ = [
     "deep_pair_distances",
     "deep_tangent_exponent",
     "dmft_autocorrelation",
+    "finite_width_correction",
     "gauge_transform",
     "ginn_forward",
     "ginn_tangent_growth",
@@ -590,18 +592,19 @@ def _layer(A, sw, N, rng, complex_, method):
 
 @dataclass
 class DeepExponent:
-    """Largest per-layer Lyapunov exponent of one deep random network of finite width.
+    """Largest per-layer Lyapunov exponent of deep random networks of finite width.
 
     Attributes
     ----------
     exponent : float
-        Mean of ``log_growth`` (per layer, natural log).
+        Mean of ``log_growth`` over layers and chains (per layer, natural log).
     stderr : float
-        Batch-means standard error of ``exponent`` (``n_blocks`` blocks).
-    log_growth : array, shape (n_layers,)
+        Standard error of ``exponent``: from the spread of the independent chains
+        (``n_chains >= 2``), else by batch means over ``n_blocks`` blocks of layers.
+    log_growth : array, shape (n_layers, n_chains)
         ``ln(|v_l| / |v_{l-1}|)`` of the renormalised tangent vector, layer by layer.
     q_mean : float
-        Mean of ``|h|^2`` per unit over the measured layers (compare ``q*``).
+        Mean of ``|h|^2`` per unit over the measured layers and chains (compare ``q*``).
     diverged : bool
         True if a non-finite value appeared (``exponent`` is then NaN).
     """
@@ -614,7 +617,8 @@ class DeepExponent:
 
 
 def deep_tangent_exponent(sigma_w2, sigma_b2, width, n_layers, *, rng, phi="tanh",
-                          network="real", method="gram", n_transient=20, n_blocks=20):
+                          network="real", method="gram", n_chains=1, n_transient=20,
+                          n_blocks=20):
     """Per-layer Lyapunov exponent of a deep network of finite width, fresh weights per layer.
 
     The pre-activations ``h_l = W_l phi(h_{l-1}) + b_l`` and a tangent vector
@@ -624,7 +628,9 @@ def deep_tangent_exponent(sigma_w2, sigma_b2, width, n_layers, *, rng, phi="tanh
     (Benettin with ``k = 1``: with one vector the QR step is a normalisation).  For
     a linear network without bias this is a product of i.i.d. Gaussian matrices,
     whose exponent is Newman's ``lambda_1`` exactly
-    (:func:`uniqnets.lyapunov.gaussian_product_exponents`).
+    (:func:`uniqnets.lyapunov.gaussian_product_exponents`).  ``n_chains`` independent
+    networks run side by side (vectorised), which also gives an error estimate free
+    of autocorrelation assumptions.
 
     Parameters
     ----------
@@ -638,6 +644,8 @@ def deep_tangent_exponent(sigma_w2, sigma_b2, width, n_layers, *, rng, phi="tanh
     method : {"gram", "dense"}
         ``"dense"`` draws every weight matrix; ``"gram"`` draws ``W [a, v]`` from its
         exact law given ``(a, v)`` (see ``_layer``), at O(width) cost per layer.
+    n_chains : int >= 1
+        Independent networks.
     n_transient, n_blocks : int
 
     Returns
@@ -649,45 +657,154 @@ def deep_tangent_exponent(sigma_w2, sigma_b2, width, n_layers, *, rng, phi="tanh
     n_blocks = _int(n_blocks, "n_blocks", 2)
     n_layers = _int(n_layers, "n_layers", 2 * n_blocks)
     n_transient = _int(n_transient, "n_transient", 0)
+    M = _int(n_chains, "n_chains", 1)
     _choice(phi, "phi", ACTIVATIONS)
     _choice(network, "network", NETWORKS)
     _choice(method, "method", ("gram", "dense"))
     rng = _generator(rng)
     cplx = network == "ginn"
     sb = np.sqrt(sigma_b2)
+    sw = np.sqrt(sigma_w2 / N)
 
-    def noise(scale):
+    def noise(shape, scale=1.0):
         if cplx:
-            return (rng.standard_normal(N) + 1j * rng.standard_normal(N)) * (scale * np.sqrt(0.5))
-        return rng.standard_normal(N) * scale
+            return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) * (
+                scale * np.sqrt(0.5))
+        return rng.standard_normal(shape) * scale
 
+    # (a linear network with sigma_w2 >= 1 has no fixed point; its signal is irrelevant
+    # to the tangent exponent and is started at unit variance)
     q0 = _qstar(sigma_w2, sigma_b2, phi, network) if phi != "linear" or sigma_w2 < 1 else 1.0
-    h = noise(np.sqrt(max(q0, 1e-2)))
-    v = noise(1.0)
-    v /= np.linalg.norm(v)
-    logs = np.empty(n_layers)
-    qs = np.empty(n_layers)
+    h = noise((M, N), np.sqrt(max(q0, 1e-2)))
+    v = noise((M, N))
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    logs = np.empty((n_layers, M))
+    qs = np.empty((n_layers, M))
     diverged = False
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for t in range(n_transient + n_layers):
             a, D = _apply_phi(h, phi, network)
-            Wa = _layer(np.stack([a, D(v)]), sigma_w2, N, rng, cplx, method)
-            h = Wa[:, 0] + noise(sb)
-            v = Wa[:, 1]
-            nv = np.linalg.norm(v)
-            if not (np.isfinite(nv) and nv > 0 and np.all(np.isfinite(h))):
+            u = D(v)
+            if method == "dense":
+                W = noise((M, N, N), sw)
+                Wa, Wu = np.einsum("mij,mj->mi", W, a), np.einsum("mij,mj->mi", W, u)
+            else:
+                # the rows of (W a, W u) are i.i.d. with covariance sw^2 x Gram(a, u): a
+                # 2 x 2 Cholesky factor per chain (see _layer)
+                g11 = np.sum(np.abs(a) ** 2, axis=1)
+                g22 = np.sum(np.abs(u) ** 2, axis=1)
+                g21 = np.sum(u * np.conj(a), axis=1)
+                l11 = np.sqrt(g11)
+                l21 = np.where(l11 > 0, g21 / np.where(l11 > 0, l11, 1.0), 0.0)
+                l22 = np.sqrt(np.maximum(g22 - np.abs(l21) ** 2, 0.0))
+                x0, x1 = noise((M, N)), noise((M, N))
+                Wa = sw * l11[:, None] * x0
+                Wu = sw * (l21[:, None] * x0 + l22[:, None] * x1)
+            h = Wa + noise((M, N), sb)
+            nv = np.linalg.norm(Wu, axis=1)
+            if not (np.all(np.isfinite(nv)) and np.all(nv > 0) and np.all(np.isfinite(h))):
                 diverged = True
                 break
-            v /= nv
+            v = Wu / nv[:, None]
             if t >= n_transient:
                 logs[t - n_transient] = np.log(nv)
-                qs[t - n_transient] = np.vdot(h, h).real / N
+                qs[t - n_transient] = np.sum(np.abs(h) ** 2, axis=1) / N
     if diverged:
         return DeepExponent(float("nan"), float("nan"), logs[:0], float("nan"), True)
-    m = n_layers // n_blocks
-    means = logs[: m * n_blocks].reshape(n_blocks, m).mean(axis=1)
-    se = means.std(ddof=1) / np.sqrt(n_blocks)
+    if M >= 2:
+        se = logs.mean(axis=0).std(ddof=1) / np.sqrt(M)
+    else:
+        m = n_layers // n_blocks
+        means = logs[: m * n_blocks, 0].reshape(n_blocks, m).mean(axis=1)
+        se = means.std(ddof=1) / np.sqrt(n_blocks)
     return DeepExponent(float(logs.mean()), float(se), logs, float(qs.mean()))
+
+
+@dataclass
+class OneLoop:
+    """The O(1/N) correction to the per-layer Lyapunov exponent of a deep random network.
+
+    ``lambda_N = lambda_inf + coefficient / N + O(1/N^2)``, with
+    ``coefficient = chi_term + rho_term + q_term`` (see :func:`finite_width_correction`).
+    """
+
+    coefficient: float
+    chi_term: float
+    rho_term: float
+    q_term: float
+
+
+def finite_width_correction(sigma_w2, sigma_b2, phi="tanh"):
+    """Leading finite-width correction ``c / N`` to the per-layer exponent (real network).
+
+    With fresh weights per layer the pair (signal, tangent) is a Markov chain whose
+    per-layer log-growth is ``ln|W u|`` with ``|W u|^2 = (sigma_w^2 |u|^2 / N) chi^2_N`` and
+    ``|u|^2 = sum_i phi'(h_i)^2 v_i^2``.  Expanding ``E ln`` to O(1/N) around the mean
+    field (our derivation; the "one-loop" order of the field theory) gives three terms:
+
+    * ``chi_term = -1/2 - (3/4) Var[phi'^2] / E[phi'^2]^2`` -- the fluctuation of the
+      empirical ``chi_1`` over the N units and of ``chi^2_N`` (Jensen); for a linear
+      network it is Newman's ``-1/(2N)`` exactly;
+    * ``rho_term = (N E rho^2 / 2) s^2 E[(phi'^2)''] / E[phi'^2]``, from the overlap
+      ``rho`` of signal and tangent vector, whose stationary variance is
+      ``N E rho^2 = E[(phi phi')^2] / (E[phi^2] E[phi'^2] (1 - kappa^2))``,
+      ``kappa = s E[(phi phi')'] / sqrt(E[phi^2] E[phi'^2])``, ``s^2 = q* - sigma_b2``;
+    * ``q_term``, from the fluctuation of the empirical variance ``q_hat`` around
+      ``q*`` (an AR(1) process through the length map ``F``): with
+      ``m(q) = E[phi'(sqrt(q) z)^2]``, ``N Var = sigma_w^4 Var[phi^2] / (1 - F'^2)``,
+      ``N E[q_hat - q*] = F'' N Var / (2 (1 - F'))`` and
+      ``q_term = ((ln m)' N E[q_hat - q*] + (ln m)'' N Var / 2) / 2``.
+
+    Derivatives of Gaussian expectations are taken by Stein's lemma,
+    ``E[g^(k)(h)] = E[g(h) He_k(h/sqrt(q))] / q^(k/2)``.  Checked against the exact
+    ``-1/2`` of linear networks and, in chapter 05, against simulations.
+
+    Parameters
+    ----------
+    sigma_w2, sigma_b2 : float >= 0
+    phi : {"tanh", "erf", "linear"}
+
+    Returns
+    -------
+    OneLoop
+    """
+    sigma_w2, sigma_b2 = _check_sigmas(sigma_w2, sigma_b2)
+    _choice(phi, "phi", ACTIVATIONS)
+    q = _qstar(sigma_w2, sigma_b2, phi, "real")
+    f, df, _ = _phi(phi)
+    if q == 0.0:  # the chain collapses onto h = 0, where the network is linear
+        return OneLoop(-0.5, -0.5, 0.0, 0.0)
+    sq = np.sqrt(q)
+    z, w = _rule(sq)
+    x = sq * z
+    f0, f1 = f(x), df(x)
+    He1, He2, He4 = z, z * z - 1.0, z ** 4 - 6.0 * z * z + 3.0
+
+    def E(g):
+        return float(g @ w)
+
+    p2 = f1 * f1
+    m = E(p2)
+    var_p2 = E(p2 * p2) - m * m
+    chi_term = -0.5 - 0.75 * var_p2 / (m * m)
+    # overlap of signal and tangent
+    e_f2 = E(f0 * f0)
+    s2 = q - sigma_b2
+    kappa = np.sqrt(s2) * E(f0 * f1 * He1) / sq / np.sqrt(e_f2 * m)   # E[(phi phi')'] by Stein
+    n_rho2 = E((f0 * f1) ** 2) / (e_f2 * m * (1.0 - kappa ** 2))
+    d2_p2 = E(p2 * He2) / q                                             # E[(phi'^2)'']
+    rho_term = 0.5 * n_rho2 * s2 * d2_p2 / m
+    # fluctuations of the empirical variance
+    F1 = sigma_w2 * E(f0 * f0 * He2) / q / 2.0                          # F'(q*)
+    F2 = sigma_w2 * E(f0 * f0 * He4) / q ** 2 / 4.0                     # F''(q*)
+    var_f2 = E(f0 ** 4) - e_f2 ** 2
+    n_var = sigma_w2 ** 2 * var_f2 / (1.0 - F1 ** 2)
+    n_mean = 0.5 * F2 * n_var / (1.0 - F1)
+    m1 = 0.5 * d2_p2                                                    # m'(q*)
+    m2 = 0.25 * E(p2 * He4) / q ** 2                                    # m''(q*)
+    q_term = 0.5 * (m1 / m * n_mean + 0.5 * (m2 / m - (m1 / m) ** 2) * n_var)
+    return OneLoop(float(chi_term + rho_term + q_term), float(chi_term), float(rho_term),
+                   float(q_term))
 
 
 def deep_pair_distances(sigma_w2, sigma_b2, width, n_layers, d0, *, rng, phi="tanh",
