@@ -3,8 +3,10 @@
 #
 #   make book       build the HTML book, every notebook executed  -> _build/html/index.html
 #   make test       the whole test suite (the command CI runs)
+#   make test-browser  open every page of the built book in headless Chromium
 #   make notebooks  generate the .ipynb twins of notebooks/*.md into ipynb/
 #   make lab        JupyterLab on the notebooks (.md files open as notebooks)
+#   make bench      measure speed and accuracy against peer libraries (benchmarks/)
 #   make clean      remove build products (keeps .venv);  make distclean also removes .venv
 
 PYTHON ?= python3
@@ -24,7 +26,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 NOTEBOOKS := $(wildcard notebooks/*.md)
 IPYNB     := $(patsubst notebooks/%.md,ipynb/%.ipynb,$(NOTEBOOKS))
 
-.PHONY: all book test notebooks lab clean distclean venv
+.PHONY: all book test test-browser notebooks lab bench clean distclean venv
 
 all: book
 
@@ -51,12 +53,20 @@ book: $(STAMP) notebooks
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -v
 
+# needs Debian's chromium (apt-get install chromium); skips with a message without it
+test-browser: book
+	$(BIN)/python -m pytest tests/test_book.py -k browser -v -rs
+
+bench: $(STAMP)
+	@$(BIN)/python -c "import nolds, ripser, ot" 2>/dev/null || $(BIN)/python -m pip install -e ".[$(EXTRAS),bench]"
+	@set -e; for f in benchmarks/bench_*.py; do echo ">> $$f"; $(BIN)/python $$f; done
+	@echo ">> results in benchmarks/results/; make book shows them on the performance page"
+
 lab: $(STAMP)
 	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || $(BIN)/python -m pip install -e ".[$(EXTRAS),lab]"
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
-	@# open .md files as notebooks by default (jupytext's documented setting)
-	@printf '%s\n' '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' \
-	    > $(VENV)/share/jupyter/lab/settings/overrides.json
+	@# open .md files as notebooks by default (jupytext's setting; postBuild does the same on Binder)
+	@cp jupyterlab-settings.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(BIN)/jupyter lab notebooks/
 
 clean:

@@ -1,12 +1,33 @@
-"""The whole book builds, every notebook executed, without a single warning."""
+"""The whole book builds without a warning, and every page works in a real browser.
 
+The tests of this file run in order on one worker: the build first, then the
+browser checks of what it built.
+"""
+
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import browser
+
 ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+
+try:
+    import playwright  # noqa: F401
+    HAVE_PLAYWRIGHT = True
+except ImportError:  # pragma: no cover - it is in the dev extra
+    HAVE_PLAYWRIGHT = False
+CHROMIUM = browser.find_chromium()
+needs_browser = pytest.mark.skipif(
+    not (CHROMIUM and HAVE_PLAYWRIGHT),
+    reason="browser tests skipped: Chromium is not installed (apt-get install chromium)"
+    if HAVE_PLAYWRIGHT else "browser tests skipped: playwright is not installed")
 
 
 @pytest.mark.slow
@@ -18,10 +39,50 @@ def test_book_builds_without_warnings():
                           cwd=ROOT, capture_output=True, text=True)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log[-8000:]
-    html = ROOT / "_build" / "html"
-    assert (html / "index.html").is_file()
+    assert (HTML / "index.html").is_file()
     for nb in sorted((ROOT / "notebooks").glob("*.md")):
-        page = html / "notebooks" / f"{nb.stem}.html"
+        page = HTML / "notebooks" / f"{nb.stem}.html"
         assert page.is_file(), f"{page.name} was not built"
-        text = page.read_text()
-        assert "Traceback" not in text, f"{page.name} shows a traceback"
+        assert "Traceback" not in page.read_text(), f"{page.name} shows a traceback"
+
+
+def _built():
+    if not (HTML / "index.html").is_file():
+        pytest.fail("no book in _build/html: run `make book` first")
+    return HTML
+
+
+@pytest.mark.slow
+@needs_browser
+def test_every_page_in_a_browser():
+    html = _built()
+    first_chapter = sorted((html / "notebooks").glob("*.html"))[0].relative_to(html).as_posix()
+    problems = browser.check_site(html, source_root=ROOT, screenshots=SHOTS,
+                                  shots=("book/intro.html", first_chapter))
+    assert not problems, "\n".join(f"{page}: {p}" for page, ps in problems.items() for p in ps)
+    assert (SHOTS / "book_intro.png").is_file()
+
+
+@pytest.mark.slow
+@needs_browser
+def test_browser_check_catches_broken_pages(tmp_path):
+    # break a copy of the build three ways and make sure each is reported on its page
+    html = tmp_path / "html"
+    shutil.copytree(_built(), html)
+    chapter = sorted((html / "notebooks").glob("*.html"))[0]
+    text = chapter.read_text()
+    # 1. an untypeset equation: a page whose MathJax never loads
+    text = re.sub(r'<script[^>]*mathjax[^>]*></script>', "", text, flags=re.I)
+    # 2. a missing image: delete the first figure the chapter shows
+    src = re.search(r'<img[^>]+src="([^"]*_images/[^"]+)"', text).group(1)
+    (chapter.parent / src).unlink()
+    chapter.write_text(text)
+    # 3. a broken internal link, on another page
+    intro = html / "book" / "intro.html"
+    intro.write_text(intro.read_text().replace('href="how_to_use.html"', 'href="no_such_page.html"'))
+    problems = browser.check_site(html)
+    rel = chapter.relative_to(html).as_posix()
+    assert any(p.startswith("untypeset math") for p in problems.get(rel, [])), problems
+    assert any(p.startswith("image not loaded") for p in problems.get(rel, [])), problems
+    assert "broken link to book/no_such_page.html" in problems.get("book/intro.html", []), problems
+    assert set(problems) == {rel, "book/intro.html"}, problems

@@ -1,4 +1,6 @@
-"""Serve MathJax from the built book itself, so equations render without a network.
+"""HTML additions of the uniq-nets book (a local Sphinx extension).
+
+1. Serve MathJax from the built book itself, so equations render without a network.
 
 Sphinx loads MathJax from a CDN by default; a reader offline (or a test machine
 without internet) then sees raw TeX. MathJax 3 is packaged on PyPI as static files
@@ -6,6 +8,17 @@ without internet) then sees raw TeX. MathJax 3 is packaged on PyPI as static fil
 this extension copies the parts that the ``tex-mml-chtml`` bundle loads into
 ``_static/mathjax`` of the HTML build. ``_config.yml`` points ``mathjax_path`` at
 ``mathjax/tex-mml-chtml.js``, which Sphinx resolves inside ``_static``.
+
+2. Load each page script once. sphinx-thebe (which Jupyter Book always loads)
+registers an inline script that Sphinx 7 then emits twice, under the file names
+``None`` and ``""``; the second copy throws "Identifier 'THEBE_JS_URL' has already
+been declared" on every page. The page context's script list is deduplicated here.
+
+3. Rebuild the pages that summarise other files on every build. The parameter index
+reads the chapters and the performance page reads the benchmark results; Sphinx
+would re-read them only when their own source changes, so they are listed in
+``always_rebuild`` (``_config.yml``) and marked outdated each time (they also set
+``execution_mode: force``, so their cells run again; a second each).
 """
 
 from __future__ import annotations
@@ -39,8 +52,29 @@ def copy_mathjax(app, exception):
             shutil.copy2(s, d)
 
 
+def dedupe_scripts(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for js in scripts:
+        key = (getattr(js, "filename", js) or "", tuple(sorted(
+            (k, str(v)) for k, v in getattr(js, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    context["script_files"] = unique
+
+
+def always_outdated(app, env, added, changed, removed):
+    return [doc for doc in app.config.always_rebuild if doc in env.found_docs]
+
+
 def setup(app):
     if not (mathjax_root() / "tex-mml-chtml.js").is_file():
         raise RuntimeError("MathJax is not installed: pip install django-static-mathjax")
     app.connect("build-finished", copy_mathjax)
+    app.connect("html-page-context", dedupe_scripts)
+    app.add_config_value("always_rebuild", [], "env")
+    app.connect("env-get-outdated", always_outdated)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
