@@ -41,7 +41,10 @@ expressivity in deep neural networks through transient chaos", NeurIPS 2016.
 S. S. Schoenholz, J. Gilmer, S. Ganguli, J. Sohl-Dickstein, "Deep information
 propagation", ICLR 2017.
 R. Engelken, F. Wolf, L. F. Abbott, "Lyapunov spectra of chaotic recurrent neural
-networks", Phys. Rev. Research 5 (2023) 043044 (arXiv:2006.02427).
+networks", arXiv:2006.02427 (2020).
+C. K. I. Williams, "Computing with infinite networks", NIPS 9 (1997) 295-301.
+L. N. Trefethen, J. A. C. Weideman, "The exponentially convergent trapezoidal rule",
+SIAM Review 56 (2014) 385-458.
 D. G. Clark, L. F. Abbott, A. Litwin-Kumar, "Dimension of activity in random neural
 networks", Phys. Rev. Lett. 131 (2023) 118401.
 D. G. Clark, "Linear equivalence of nonlinear recurrent neural networks",
