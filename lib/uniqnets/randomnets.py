@@ -165,7 +165,7 @@ def _phi(name):
 # Gaussian mass beyond is 2e-19).  For f analytic in the strip |Im x| < pi/2 (tanh,
 # sech^2, log cosh: poles or branch points at +-i pi/2) the integrand is analytic in
 # |Im z| < pi/(2s), and the trapezoid error is ~exp(-2 pi d / h) for any strip half-width
-# d (Trefethen & Weideman 2014, Thm 5.1) times the growth exp(d^2/2) of the Gaussian:
+# d (Trefethen & Weideman 2014) times the growth exp(d^2/2) of the Gaussian:
 # with h = min(0.5, 0.2/s) the exponent is below -41 for every s, so the rule is exact
 # to rounding.  (erf is entire with |erf(s(x+iy))| <= exp(s^2 y^2): the same h gives
 # exponents below -59.)  Gauss-Hermite with a fixed number of nodes is not used for this
