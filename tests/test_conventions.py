@@ -70,6 +70,22 @@ def test_notebook_front_matter_and_parameters(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_papermill_reads_every_parameter_with_its_help(path, tmp_path):
+    # papermill shows parameters with their comments (`papermill --help-notebook`); a
+    # comment it cannot parse only gives a warning, which is made an error here
+    import warnings
+
+    import papermill
+
+    twin = tmp_path / f"{path.stem}.ipynb"
+    jupytext.write(notebook.load(path), twin)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = papermill.inspect_notebook(str(twin))
+    assert list(found) == list(notebook.parameters(notebook.load(path)))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_pairing_generates_the_same_notebook(path):
     # the twin in ipynb/ (made by `make notebooks`, the test set-up or JupyterLab) must have
     # the cells of its MyST source

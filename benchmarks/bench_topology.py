@@ -1,0 +1,171 @@
+"""Speed of uniqnets.topology against ripser.py, and of the Wasserstein back-ends.
+
+1. Rips persistence (H0 and H1) of trajectory clouds of 100, 300 and 1000 points in
+   the parameter space of chapter 3 (a 2-16-2 tanh network, d = 82, trained by SGD):
+   ``rips_diagrams`` (gudhi, edge collapse) against ``ripser.ripser(maxdim=1)`` on
+   the same input, in one run; the diagrams are compared (ripser works in single
+   precision, so they agree to ~1e-7 relative).
+2. Wasserstein W1 between the H0 diagrams of two independent runs: the exact
+   assignment (scipy, our default) against hera's auction (delta = 0.01) and POT's
+   exact transport solver.
+3. The case that made the exact assignment the default: two diagrams that differ
+   only by rounding (a run and its symmetric copy). hera is run in a child process
+   with a time limit.
+
+Run:  python benchmarks/bench_topology.py      (needs the `bench` extra: ripser, POT)
+Writes benchmarks/results/bench_topology.json.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.spatial.distance import pdist
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import best_time, versions, write_result  # noqa: E402
+from uniqnets import data, models  # noqa: E402
+from uniqnets import topology as topo  # noqa: E402
+
+SIZES = (100, 300, 1000)
+HERA_TIME_LIMIT = 20.0  # seconds
+
+
+def trajectories(n_steps=3000, seed=0):
+    """Two independent SGD trajectories of the chapter's network, every iterate kept."""
+    ds = data.two_moons(200, np.random.default_rng(seed), noise=0.1)
+    model = models.MLP((2, 16, 2), "tanh")
+    obj = models.Objective(model, ds.X, ds.Y, loss="xent")
+    out = []
+    for k in (1, 2):
+        batches = models.batch_sequence(200, 20, n_steps, np.random.default_rng([seed, 100 + k]))
+        th0 = model.init(np.random.default_rng([seed, k]))
+        out.append(models.train(obj, th0, n_steps, 0.5, method="sgd", batches=batches).thetas)
+    return model, out
+
+
+def subsample(thetas, n):
+    return thetas[np.linspace(0, len(thetas) - 1, n).round().astype(int)]
+
+
+def _hera_child(a, b, queue):
+    from gudhi.hera import wasserstein_distance
+
+    queue.put(float(wasserstein_distance(a, b, order=1.0, internal_p=np.inf, delta=0.01)))
+
+
+def hera_with_limit(a, b, limit):
+    """hera's W1 in a child process; None if it has not returned within ``limit`` s."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_hera_child, args=(a, b, queue))
+    t0 = time.perf_counter()
+    proc.start()
+    proc.join(limit)
+    elapsed = time.perf_counter() - t0
+    if proc.is_alive():
+        proc.terminate()
+        proc.join()
+        return None, elapsed
+    return queue.get(), elapsed
+
+
+def main():
+    import ripser
+    from gudhi.hera import wasserstein_distance as hera_w
+    from gudhi.wasserstein import wasserstein_distance as pot_w
+
+    model, (A, B) = trajectories()
+    rips_rows = []
+    for n in SIZES:
+        X = subsample(A, n)
+        repeat = 5 if n < 1000 else 3
+        ours = topo.rips_diagrams(X)
+        theirs = ripser.ripser(X, maxdim=1)["dgms"]
+        diam = float(pdist(X).max())
+        agree = max(topo.bottleneck(ours[k], theirs[k]) for k in (0, 1)) / diam
+        t_ours = best_time(topo.rips_diagrams, X, repeat=repeat)
+        t_ripser = best_time(ripser.ripser, X, maxdim=1, repeat=repeat)
+        row = {"n_points": n, "dim": int(X.shape[1]), "h1_bars": len(ours[1]),
+               "ours_s": t_ours, "ripser_s": t_ripser, "ratio_ours_over_ripser": t_ours / t_ripser,
+               "max_bottleneck_vs_ripser_over_diameter": agree}
+        if n <= 300:  # without edge collapse the expansion to triangles grows as n^3
+            row["ours_no_collapse_s"] = best_time(topo.rips_diagrams, X, collapse=False,
+                                                  repeat=repeat)
+        rips_rows.append(row)
+        print(row)
+
+    w_rows = []
+    for n in SIZES:
+        da = topo.rips_diagrams(subsample(A, n), max_dim=0)[0]
+        db = topo.rips_diagrams(subsample(B, n), max_dim=0)[0]
+        exact = topo.wasserstein(da, db)
+        v_hera = hera_w(da, db, order=1.0, internal_p=np.inf, delta=0.01)
+        v_pot = float(pot_w(da, db, order=1.0, internal_p=np.inf))
+        row = {"n_points": len(da), "W1_exact": exact, "W1_hera": v_hera, "W1_pot": v_pot,
+               "exact_s": best_time(topo.wasserstein, da, db, repeat=3),
+               "hera_s": best_time(hera_w, da, db, order=1.0, internal_p=np.inf, delta=0.01,
+                                   repeat=3),
+               "pot_s": best_time(pot_w, da, db, order=1.0, internal_p=np.inf, repeat=3)}
+        row["ratio_hera_over_pot"] = row["hera_s"] / row["pot_s"]
+        row["ratio_exact_over_pot"] = row["exact_s"] / row["pot_s"]
+        row["ratio_exact_over_hera"] = row["exact_s"] / row["hera_s"]
+        w_rows.append(row)
+        print(row)
+
+    # a run against its symmetric copy: the clouds are isometric, the diagrams differ
+    # only by the rounding of the distances
+    perms, signs = models.random_symmetry(model, np.random.default_rng(7))
+    X = subsample(A, 300)
+    Xg = np.array([models.permute_hidden(model, t, perms, signs) for t in X])
+    da, dg = topo.rips_diagrams(X, max_dim=0)[0], topo.rips_diagrams(Xg, max_dim=0)[0]
+    v_hera, t_hera = hera_with_limit(da, dg, HERA_TIME_LIMIT)
+    t0 = time.perf_counter()
+    v_exact = topo.wasserstein(da, dg)
+    t_exact = time.perf_counter() - t0
+    rounding = {"n_points": len(da), "W1_exact": v_exact, "exact_s": t_exact,
+                "W1_hera": v_hera, "hera_returned": v_hera is not None,
+                "hera_time_limit_s": HERA_TIME_LIMIT, "hera_s": t_hera,
+                "W1_pot": float(pot_w(da, dg, order=1.0, internal_p=np.inf))}
+    print(rounding)
+
+    summary = [{"method": "Rips persistence H0+H1 (gudhi, edge collapse)",
+                "measure": f"time, {r['n_points']} points in R^{r['dim']}", "unit": "s",
+                "ours": r["ours_s"], "peer": r["ripser_s"], "peer_name": "ripser.py",
+                "ratio": r["ratio_ours_over_ripser"],
+                "note": f"same diagrams to {r['max_bottleneck_vs_ripser_over_diameter']:.0e} "
+                        "of the diameter (ripser is single precision)"} for r in rips_rows]
+    summary += [{"method": "Wasserstein W1, exact assignment (scipy; default)",
+                 "measure": f"time, H0 diagrams of {r['n_points']} points", "unit": "s",
+                 "ours": r["exact_s"], "peer": r["pot_s"], "peer_name": "POT (exact)",
+                 "ratio": r["ratio_exact_over_pot"],
+                 "note": f"values agree to {abs(r['W1_exact'] - r['W1_pot']):.0e}"}
+                for r in w_rows]
+    summary += [{"method": "Wasserstein W1, hera auction (delta 0.01)",
+                 "measure": f"time, H0 diagrams of {r['n_points']} points", "unit": "s",
+                 "ours": r["hera_s"], "peer": r["pot_s"], "peer_name": "POT (exact)",
+                 "ratio": r["ratio_hera_over_pot"],
+                 "note": f"relative error {r['W1_hera'] / r['W1_pot'] - 1:.0e}"}
+                for r in w_rows]
+    summary.append({"method": "Wasserstein W1, hera auction (delta 0.01)",
+                    "measure": "diagrams differing by rounding only (a run, its symmetric copy)",
+                    "unit": "s", "ours": rounding["exact_s"], "peer": None,
+                    "peer_name": "hera", "ratio": None,
+                    "note": ("exact assignment returns " + f"{rounding['W1_exact']:.1e}; hera "
+                             + ("returned" if rounding["hera_returned"] else
+                                f"did not return within {HERA_TIME_LIMIT:.0f} s"))})
+    path = write_result("bench_topology", {
+        "summary": summary,
+        "what": "Rips persistence H0+H1 of trajectory clouds (ours: gudhi with edge collapse; "
+                "peer: ripser.py) and W1 between H0 diagrams (exact assignment, hera, POT)",
+        "versions": versions("gudhi", "ripser", "POT", "scipy", "numpy"),
+        "rips": rips_rows, "wasserstein": w_rows, "rounding_only_diagrams": rounding})
+    print(path)
+
+
+if __name__ == "__main__":
+    main()
