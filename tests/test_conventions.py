@@ -142,3 +142,17 @@ def test_environment_yml_agrees_with_pyproject():
     makefile = (ROOT / "Makefile").read_text()
     extras = re.search(r"^EXTRAS\s*:=\s*(\S+)", makefile, re.M).group(1)
     assert pip == [f"-e .[{extras}]"], "environment.yml must install what `make` installs"
+
+
+def test_bibliography_parses_and_every_citation_exists():
+    from pybtex.database import parse_file
+
+    bib = parse_file(ROOT / "book" / "references.bib")  # raises on a syntax error
+    keys = set(bib.entries)
+    sources = list((ROOT / "notebooks").glob("*.md")) + list((ROOT / "book").glob("*.md"))
+    cited = set()
+    for path in sources:
+        for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", path.read_text()):
+            cited |= {k.strip() for k in group.split(",")}
+    missing = cited - keys
+    assert not missing, f"cited but not in references.bib: {sorted(missing)}"

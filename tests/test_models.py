@@ -54,6 +54,16 @@ def test_hvp_matches_central_differences_of_the_gradient(act, loss, residual):
         np.testing.assert_allclose(obj.hvp(theta, V[:, j]), HV[:, j], rtol=0, atol=1e-13)
 
 
+@pytest.mark.parametrize("act,loss,residual", CASES)
+def test_per_sample_grads_are_the_one_sample_gradients(act, loss, residual):
+    model, obj, theta, _ = make(act, loss, wd=0.01, residual=residual)
+    G = obj.per_sample_grads(theta)
+    assert G.shape == (obj.n_samples, model.n_params)
+    for i in range(obj.n_samples):
+        np.testing.assert_allclose(G[i], obj.subset([i]).grad(theta), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(G.mean(axis=0), obj.grad(theta), rtol=1e-12, atol=1e-14)
+
+
 def test_hessian_is_symmetric():
     model, obj, theta, rng = make("tanh", "xent")
     H = obj.hvp(theta, np.eye(model.n_params))

@@ -326,6 +326,32 @@ class Objective:
         """grad L(theta), shape ``(d,)``."""
         return self.loss_and_grad(theta)[1]
 
+    def per_sample_grads(self, theta) -> np.ndarray:
+        """Gradients of the samples' own losses, shape ``(n_samples, d)``.
+
+        Row ``i`` is ``grad [ell(f_theta(x_i), y_i) + (weight_decay / 2) ||theta||^2]``,
+        the gradient of the one-sample objective ``self.subset([i])``; their mean is
+        :meth:`grad`.  One vectorised backward pass instead of ``n`` (what the exact
+        mini-batch noise covariance needs).
+        """
+        theta = self._theta(theta)
+        model = self.model
+        layers, acts, d1s, _ = self._forward(theta)
+        _, ga, _ = self._loss_terms(acts[-1])
+        ga = ga * self.n_samples  # d ell_i / d f_i, without the 1/n of the mean
+        blocks = []
+        for l in range(model.depth - 1, -1, -1):
+            W, _ = layers[l]
+            delta = ga if l == model.depth - 1 else ga * d1s[l]
+            gW = (delta[:, :, None] * acts[l][:, None, :]).reshape(delta.shape[0], -1)
+            blocks.append(np.concatenate([gW, delta], axis=1))
+            if l > 0:
+                ga = delta @ W + (ga if model.skip(l) else 0)
+        G = np.concatenate(blocks[::-1], axis=1)
+        if self.weight_decay:
+            G = G + self.weight_decay * theta
+        return G
+
     def hvp(self, theta, V) -> np.ndarray:
         """Exact Hessian-vector product ``H(theta) @ V`` by the R-operator.
 

@@ -1071,8 +1071,8 @@ class MinibatchNoise:
     ``S = (1/n) sum_i (g_i - g)(g_i - g)^T`` and ``c = (n - B) / (B (n - 1))`` without
     replacement (``1/B`` with).  ``S`` has rank at most ``n - 1``.
 
-    The per-sample gradients ``g_i`` are exact (``objective.subset([i]).grad``); the
-    cost is ``n`` small gradients per point.
+    The per-sample gradients ``g_i`` are exact
+    (:meth:`~uniqnets.models.Objective.per_sample_grads`, one vectorised backward pass).
 
     Parameters
     ----------
@@ -1091,7 +1091,6 @@ class MinibatchNoise:
         if int(batch_size) != batch_size or not 1 <= batch_size <= n:
             raise ValueError(f"batch_size must be an integer in 1..{n}, got {batch_size}")
         self.objective, self.batch_size, self.replace = objective, int(batch_size), bool(replace)
-        self._subsets = [objective.subset([i]) for i in range(n)]
         if replace:
             self.factor = 1.0 / self.batch_size
         else:
@@ -1099,7 +1098,7 @@ class MinibatchNoise:
 
     def grads(self, theta) -> np.ndarray:
         """Per-sample gradients ``g_i(theta)``, shape (n, d)."""
-        return np.array([s.grad(theta) for s in self._subsets])
+        return self.objective.per_sample_grads(theta)
 
     def sample_cov(self, theta) -> np.ndarray:
         """``S(theta)``, the per-sample gradient covariance, shape (d, d)."""
