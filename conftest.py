@@ -11,8 +11,6 @@ ROOT = Path(__file__).resolve().parent
 
 
 def pytest_configure(config):
-    if hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller did it
-        return
     import jupytext
 
     out = ROOT / "ipynb"

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from scipy.special import digamma
+
 from uniqnets.lyapunov import (
     LyapunovResult,
     finite_time_exponents,
@@ -311,3 +312,204 @@ def test_bad_input():
         twin_divergence(m.step, m.x0, 1e-8, 0, np.random.default_rng(0))
     with pytest.raises(ValueError, match="r"):
         logistic(r=5.0)
+
+
+# -- training dynamics ----------------------------------------------------------------------
+
+def _moons_objective(weight_decay=0.0, loss="mse", n=32, width=8):
+    from uniqnets import data, models
+
+    ds = data.two_moons(n, np.random.default_rng(0), noise=0.1)
+    if loss == "mse":
+        net = models.MLP((2, width, width, 1), "tanh")
+        Y = (2.0 * ds.Y - 1.0)[:, None]
+    else:
+        net = models.MLP((2, width, width, 2), "tanh")
+        Y = ds.Y
+    return models.Objective(net, ds.X, Y, loss, weight_decay=weight_decay)
+
+
+@pytest.mark.parametrize("loss", ["mse", "xent"])
+def test_hvp_and_tangent_match_finite_differences(loss):
+    from uniqnets import models
+    from uniqnets.lyapunov import _training_tangent
+
+    obj = _moons_objective(weight_decay=1e-2, loss=loss)
+    rng = np.random.default_rng(1)
+    theta = obj.model.init(rng)
+    d = theta.size
+    V = rng.standard_normal((d, 3))
+    h, lr = 1e-5, 0.3
+    # central differences: truncation O(h^2 |D^3 L|) ~ 1e-10, rounding ~ 1e-16 |g| / h ~
+    # 1e-11; a relative tolerance of 1e-6 leaves room for both and still catches any
+    # wrong term of the R-operator (which would be O(1))
+    fd_h = np.stack([(obj.grad(theta + h * v) - obj.grad(theta - h * v)) / (2 * h) for v in V.T], 1)
+    np.testing.assert_allclose(obj.hvp(theta, V), fd_h, rtol=1e-6, atol=1e-8)
+    def step(th):
+        return models.gd_step(obj, th, lr)
+
+    fd_j = np.stack([(step(theta + h * v) - step(theta - h * v)) / (2 * h) for v in V.T], 1)
+    np.testing.assert_allclose(models.training_jvp(obj, theta, V, lr), fd_j, rtol=1e-6, atol=1e-8)
+    # the clipped step theta - lr * c g / |g| (clipping active: c below |g|)
+    c = 0.5 * np.linalg.norm(obj.grad(theta))
+
+    def clipped(th):
+        g = obj.grad(th)
+        return th - lr * g * min(1.0, c / np.linalg.norm(g))
+
+    fd_c = np.stack([(clipped(theta + h * v) - clipped(theta - h * v)) / (2 * h) for v in V.T], 1)
+    np.testing.assert_allclose(_training_tangent(obj, theta, V, lr, clip_norm=c), fd_c,
+                               rtol=1e-6, atol=1e-8)
+    # a mini-batch tangent is the tangent of the batch objective
+    b = np.arange(5)
+    np.testing.assert_allclose(_training_tangent(obj, theta, V, lr, batch=b),
+                               V - lr * obj.subset(b).hvp(theta, V), rtol=1e-14, atol=0)
+
+
+def test_sharpness_lanczos_matches_dense_hessian():
+    from uniqnets.lyapunov import hessian_spectrum, sharpness
+
+    obj = _moons_objective(weight_decay=1e-3)
+    theta = obj.model.init(np.random.default_rng(2))
+    mu = hessian_spectrum(obj, theta)
+    assert mu.shape == (obj.model.n_params,) and np.all(np.diff(mu) <= 0)
+    top = sharpness(obj, theta, k=3)
+    # ARPACK converges the extreme eigenvalues to machine precision (tol=0)
+    np.testing.assert_allclose(top, mu[:3], rtol=1e-9)
+    # bit-for-bit rerun: the default start vector is fixed
+    np.testing.assert_array_equal(top, sharpness(obj, theta, k=3))
+
+
+def test_fixed_point_exponents():
+    from uniqnets.lyapunov import fixed_point_exponents
+
+    np.testing.assert_allclose(fixed_point_exponents([3.0, 1.0, 0.0, -1.0], 0.5),
+                               np.log([1.5, 1.0, 0.5, 0.5]))
+    with pytest.raises(ValueError, match="lr"):
+        fixed_point_exponents([1.0], 0.0)
+
+
+def test_training_spectrum_linear_regression_is_exact():
+    # a linear model has a constant Hessian X^T X / n (augmented by the bias): gradient
+    # descent is a linear map and its exponents are ln|1 - lr mu_i| exactly
+    from uniqnets import models
+    from uniqnets.lyapunov import fixed_point_exponents, hessian_spectrum, training_spectrum
+
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((50, 3)) * np.array([2.0, 1.0, 0.5])
+    Y = X @ np.array([1.0, -2.0, 0.5])[:, None] + 0.1 * rng.standard_normal((50, 1))
+    obj = models.Objective(models.MLP((3, 1), "linear"), X, Y, "mse")
+    theta0 = np.zeros(4)
+    lr = 0.4
+    mu = hessian_spectrum(obj, theta0)
+    pred = fixed_point_exponents(mu, lr)
+    res = training_spectrum(obj, theta0, lr, 400, k=4, n_transient=200,
+                            frame_rng=np.random.default_rng(0))
+    # the sum is log|det(I - lr H)| at every step, exactly up to rounding
+    assert abs(res.exponents.sum() - pred.sum()) < 1e-12
+    # after a transient of 200 steps the frame is aligned up to (ratio of neighbouring
+    # |1 - lr mu|)^200, tiny here; what is left is rounding
+    np.testing.assert_allclose(res.exponents, pred, rtol=0, atol=1e-9)
+
+
+def test_training_spectrum_at_a_minimum_matches_the_hessian():
+    # with weight decay gradient descent converges to a strict minimum, where the tangent
+    # map is the constant I - lr H(theta*): exponents = ln|1 - lr mu_i|, all negative
+    from uniqnets import models
+    from uniqnets.lyapunov import (
+        critical_point,
+        fixed_point_exponents,
+        hessian_spectrum,
+        training_spectrum,
+    )
+
+    obj = _moons_objective(weight_decay=2e-2)
+    lr = 0.15
+    theta0 = obj.model.init(np.random.default_rng(3))
+    tr = models.train(obj, theta0, 3000, lr, save_every=3000)
+    theta_star, gnorm = critical_point(obj, tr.final)
+    assert gnorm < 1e-9
+    mu = hessian_spectrum(obj, theta_star)
+    assert 0 < mu[-1] and mu[0] < 2 / lr  # a strict minimum, linearly stable for this lr
+    pred = fixed_point_exponents(mu, lr)
+    n_tr, n = 8000, 2000
+    res = training_spectrum(obj, theta_star, lr, n, k=1, n_transient=n_tr,
+                            frame_rng=np.random.default_rng(0))
+    assert res.exponents[0] < 0
+    # at the fixed point the frame turns towards the top eigenvector(s) of I - lr H like
+    # exp(-t gap), gap = distance to the next distinct exponent; a random start frame has
+    # tan^2(angle) of order d, so the misalignment left after the transient adds at most
+    # d exp(-2 n_tr gap) / n to the mean; the run stays at theta* up to rounding
+    gap = pred[0] - pred[pred < pred[0] - 1e-9][0]  # degenerate copies (dead units) skipped
+    tol = obj.model.n_params * np.exp(-2 * n_tr * gap) / n + 1e-9
+    assert tol < 1e-2 * abs(pred[0])  # the test resolves the exponent to 1 %
+    assert abs(res.exponents[0] - pred[0]) < tol, (res.exponents, pred[:3], tol)
+
+
+def test_training_spectrum_reports_divergence():
+    from uniqnets import models
+    from uniqnets.lyapunov import training_spectrum
+
+    obj = _moons_objective()
+    theta0 = obj.model.init(np.random.default_rng(3))
+    res = training_spectrum(obj, theta0, 50.0, 200, k=2)
+    tr = models.train(obj, theta0, 200, 50.0)
+    assert tr.diverged and res.diverged
+    assert res.diverged_step == tr.diverged_step
+    assert np.isnan(res.exponents).all()
+
+
+def test_training_spectrum_chunks_and_reruns_are_identical():
+    from uniqnets import models
+    from uniqnets.lyapunov import training_spectrum
+
+    obj = _moons_objective(weight_decay=1e-3)
+    theta0 = obj.model.init(np.random.default_rng(3))
+    batches = models.batch_sequence(obj.n_samples, 8, 300, np.random.default_rng(1))
+    a = training_spectrum(obj, theta0, 0.2, 250, k=2, n_transient=50, method="sgd",
+                          batches=batches, chunk=500, save_every=100)
+    b = training_spectrum(obj, theta0, 0.2, 250, k=2, n_transient=50, method="sgd",
+                          batches=batches, chunk=7, save_every=100)
+    np.testing.assert_array_equal(a.log_r, b.log_r)
+    np.testing.assert_array_equal(a.losses, b.losses)
+    np.testing.assert_array_equal(a.saved_steps, [0, 100, 200, 300])
+    np.testing.assert_array_equal(a.saved_thetas, b.saved_thetas)
+    assert a.log_r.shape == (250, 2) and a.losses.shape == (301,)
+    # the saved parameters are those of models.train with the same batches
+    tr = models.train(obj, theta0, 300, 0.2, method="sgd", batches=batches, save_every=100)
+    np.testing.assert_array_equal(a.saved_thetas, tr.thetas)
+    # Langevin: the same noise stream whatever the chunking
+    la = training_spectrum(obj, theta0, 0.1, 60, method="langevin", temperature=1e-4,
+                           rng=np.random.default_rng(5), chunk=13)
+    lb = training_spectrum(obj, theta0, 0.1, 60, method="langevin", temperature=1e-4,
+                           rng=np.random.default_rng(5))
+    np.testing.assert_array_equal(la.x, lb.x)
+
+
+def test_training_spectrum_bad_input():
+    from uniqnets.lyapunov import training_spectrum
+
+    obj = _moons_objective()
+    theta0 = obj.model.init(np.random.default_rng(3))
+    with pytest.raises(TypeError, match="objective"):
+        training_spectrum("loss", theta0, 0.1, 10)
+    with pytest.raises(ValueError, match="theta0"):
+        training_spectrum(obj, theta0[:-1], 0.1, 10)
+    with pytest.raises(ValueError, match="theta0"):
+        training_spectrum(obj, np.full_like(theta0, np.nan), 0.1, 10)
+    with pytest.raises(ValueError, match="lr"):
+        training_spectrum(obj, theta0, -0.1, 10)
+    with pytest.raises(ValueError, match="n_steps"):
+        training_spectrum(obj, theta0, 0.1, 0)
+    with pytest.raises(ValueError, match="k"):
+        training_spectrum(obj, theta0, 0.1, 10, k=theta0.size + 1)
+    with pytest.raises(ValueError, match="batches"):
+        training_spectrum(obj, theta0, 0.1, 10, method="sgd")
+    from uniqnets.lyapunov import critical_point, sharpness
+
+    with pytest.raises(ValueError, match="gtol"):
+        critical_point(obj, theta0, gtol=0.0)
+    with pytest.raises(ValueError, match="k"):
+        sharpness(obj, theta0, k=theta0.size)
+    with pytest.raises(TypeError, match="objective"):
+        sharpness(None, theta0)

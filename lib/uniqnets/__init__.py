@@ -11,6 +11,8 @@ topology  Rips persistence of trajectory clouds (gudhi), diagram and Hausdorff d
 entanglement  MaxLikelihood linear chains (Lai et al.), their Lyapunov gap, reconciliation
           and adversarial-example experiments
 thermo    entropy production of Gaussian-kernel chains: path-wise, closed forms, binned
+randomnets random RNNs (DMFT, Lyapunov spectra), deep signal propagation and the
+          double copy, gauge-invariant magnitude-phase networks, linear equivalence
 record    glue a result for the prose and keep it for sweeps, in one call
 notebook  read a chapter's MyST source: parameters cell, rerun settings
 plotting  the book's figure style

@@ -20,6 +20,13 @@ Everything else is built on that one loop:
   :func:`lorenz`) and :func:`gaussian_product_exponents`, the exact spectrum of
   products of independent Gaussian matrices (Newman 1986), the known answers
   every estimate here is checked against;
+* training dynamics of :mod:`uniqnets.models` networks:
+  :func:`training_spectrum` (the spectrum of gradient descent / SGD / Langevin
+  along a run of :func:`uniqnets.models.train`, tangent map ``I - eta H`` by exact
+  Hessian-vector products), :func:`sharpness` and :func:`hessian_spectrum`
+  (Hessian eigenvalues), :func:`critical_point` (a Newton polish of the end of a
+  run) and :func:`fixed_point_exponents` (the exponents ``ln|1 - eta mu_i|`` of
+  gradient descent at a critical point).
 
 Units: exponents of maps are per step (natural log); of flows, per unit time.
 
@@ -34,6 +41,8 @@ C. M. Newman, "The distribution of Lyapunov exponents: exact results for random
 matrices", Commun. Math. Phys. 103 (1986) 121-126.
 J. C. Sprott, *Chaos and Time-Series Analysis*, Oxford University Press (2003),
 Appendix A (reference exponents of the Henon map and the Lorenz system).
+J. Cohen, S. Kaur, Y. Li, J. Z. Kolter, A. Talwalkar, "Gradient descent on neural
+networks typically occurs at the edge of stability", ICLR 2021 (sharpness vs 2/eta).
 """
 
 from __future__ import annotations
@@ -42,7 +51,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import minimize
+from scipy.sparse.linalg import LinearOperator, eigsh
 from scipy.special import digamma
+
+from . import models
 
 __all__ = [
     "LyapunovResult",
@@ -50,9 +63,13 @@ __all__ = [
     "ReferenceFlow",
     "ReferenceMap",
     "TwinResult",
+    "TrainingSpectrum",
+    "critical_point",
     "finite_time_exponents",
+    "fixed_point_exponents",
     "gaussian_product_exponents",
     "henon",
+    "hessian_spectrum",
     "logistic",
     "lorenz",
     "lyapunov_spectrum",
@@ -60,6 +77,8 @@ __all__ = [
     "predicted_divergence_time",
     "qr_exponents",
     "rk4_map",
+    "sharpness",
+    "training_spectrum",
     "twin_divergence",
 ]
 
@@ -430,7 +449,7 @@ def lyapunov_spectrum(step: Callable, jvp: Callable, x0, n_steps: int, k: int = 
     --------
     >>> m = henon()
     >>> res = lyapunov_spectrum(m.step, m.jvp, m.x0, 20_000, k=2, n_transient=1000)
-    >>> abs(res.exponents.sum() - np.log(0.3)) < 1e-9
+    >>> bool(abs(res.exponents.sum() - np.log(0.3)) < 1e-9)
     True
     """
     _check_callable(step, "step")
@@ -863,3 +882,312 @@ def lorenz(sigma: float = 10.0, rho: float = 28.0, beta: float = 8.0 / 3.0) -> R
     return ReferenceFlow("lorenz", f, jac, np.array([1.0, 1.0, 1.0]), exps,
                          5e-4 if classic else np.nan, -(s + 1.0 + bb),
                          "E. N. Lorenz, J. Atmos. Sci. 20 (1963) 130; exponents: Sprott (2003)")
+
+
+# -- training dynamics ----------------------------------------------------------------------
+
+def _check_objective(objective):
+    if not isinstance(objective, models.Objective):
+        raise TypeError(f"objective must be a uniqnets.models.Objective, "
+                        f"got {type(objective).__name__}")
+    return objective
+
+
+def _hessian_operator(objective, theta):
+    d = objective.model.n_params
+    th = objective._theta(np.asarray(theta, dtype=objective.dtype))
+    if not np.all(np.isfinite(th)):
+        raise ValueError("theta must be finite")
+    return LinearOperator((d, d), matvec=lambda v: objective.hvp(th, v),
+                          matmat=lambda V: objective.hvp(th, V), dtype=objective.dtype)
+
+
+def sharpness(objective, theta, k: int = 1, tol: float = 0.0, v0=None) -> np.ndarray:
+    """The ``k`` largest Hessian eigenvalues of ``objective`` at ``theta`` (Lanczos).
+
+    ``scipy.sparse.linalg.eigsh`` (implicitly restarted Lanczos, ARPACK) on a
+    :class:`~scipy.sparse.linalg.LinearOperator` whose products are the exact
+    Hessian-vector products :meth:`uniqnets.models.Objective.hvp`; the Hessian is
+    never formed.  The top eigenvalue is the *sharpness*; gradient descent with
+    learning rate ``eta`` is linearly stable at a minimum only if it is below
+    ``2 / eta`` (Cohen et al. 2021).
+
+    Parameters
+    ----------
+    objective : uniqnets.models.Objective
+    theta : array, shape (d,)
+    k : int, 1 <= k < d
+    tol : float
+        ARPACK's relative accuracy (0: machine precision).
+    v0 : array (d,), optional
+        Starting vector; by default a fixed pseudo-random vector (seed 0), so that the
+        result does not depend on ARPACK's internal state (bit-for-bit reruns).
+
+    Returns
+    -------
+    array, shape (k,), decreasing, in the units of the loss per parameter^2.
+    """
+    _check_objective(objective)
+    d = objective.model.n_params
+    k = _check_int(k, "k", 1)
+    if k >= d:
+        raise ValueError(f"k must be below the dimension {d} for Lanczos; "
+                         "use hessian_spectrum for all eigenvalues")
+    if v0 is None:
+        v0 = np.random.default_rng(0).standard_normal(d)
+    vals = eigsh(_hessian_operator(objective, theta), k=k, which="LA", tol=tol, v0=v0,
+                 return_eigenvectors=False)
+    return np.sort(vals)[::-1]
+
+
+def hessian_spectrum(objective, theta) -> np.ndarray:
+    """All Hessian eigenvalues of ``objective`` at ``theta``, decreasing, shape (d,).
+
+    The Hessian is assembled column by column from exact Hessian-vector products
+    (one block product with the identity), symmetrised and diagonalised with
+    ``numpy.linalg.eigvalsh``; O(d) Hessian-vector products and O(d^3) work, meant
+    for the few-hundred-parameter networks of the book.
+    """
+    _check_objective(objective)
+    d = objective.model.n_params
+    H = _hessian_operator(objective, theta).matmat(np.eye(d, dtype=objective.dtype))
+    return np.linalg.eigvalsh(0.5 * (H + H.T))[::-1]
+
+
+def critical_point(objective, theta0, gtol: float = 1e-10, maxiter: int = 200):
+    """Polish ``theta0`` to a nearby critical point of ``objective`` by a Newton method.
+
+    ``scipy.optimize.minimize(method="trust-ncg")`` with the exact gradient and
+    Hessian-vector products: from the end of a gradient-descent run it converges
+    quadratically to the minimum that run is approaching, which gradient descent
+    itself reaches only at the rate of the flattest direction.
+
+    Parameters
+    ----------
+    objective : uniqnets.models.Objective
+    theta0 : array, shape (d,)
+    gtol : float
+        Stop when ``||grad L|| < gtol``.
+    maxiter : int
+
+    Returns
+    -------
+    theta : array, shape (d,)
+    grad_norm : float
+        ``||grad L(theta)||``; compare it with ``gtol`` before calling ``theta`` a
+        critical point (trust-region methods may stop early on a flat valley).
+    """
+    _check_objective(objective)
+    theta0 = _check_state(theta0, "theta0")
+    if not (np.isfinite(gtol) and gtol > 0):
+        raise ValueError(f"gtol must be a finite number > 0, got {gtol}")
+    res = minimize(objective.loss, theta0, jac=objective.grad, hessp=objective.hvp,
+                   method="trust-ncg", options={"gtol": gtol, "maxiter": int(maxiter)})
+    return res.x, float(np.linalg.norm(objective.grad(res.x)))
+
+
+def fixed_point_exponents(eigenvalues, lr: float) -> np.ndarray:
+    """Lyapunov exponents of gradient descent at a critical point: ``ln|1 - lr mu_i|``.
+
+    At a fixed point ``theta*`` of ``theta -> theta - lr grad L`` the tangent map is
+    the constant symmetric matrix ``I - lr H(theta*)``, so the exponents are the logs
+    of the moduli of its eigenvalues ``1 - lr mu_i`` (``mu_i`` the Hessian
+    eigenvalues), sorted decreasingly.  The top one, ``max_i ln|1 - lr mu_i|``, is
+    negative exactly when ``0 < mu_i < 2 / lr`` for every ``i``.
+
+    Parameters
+    ----------
+    eigenvalues : array, shape (m,)
+        Hessian eigenvalues (e.g. from :func:`hessian_spectrum`).
+    lr : float > 0
+
+    Returns
+    -------
+    array, shape (m,), per step, decreasing (``-inf`` for ``mu = 1 / lr``).
+    """
+    mu = np.asarray(eigenvalues, dtype=float)
+    if mu.ndim != 1 or mu.size < 1 or not np.all(np.isfinite(mu)):
+        raise ValueError("eigenvalues must be a non-empty finite 1-D array")
+    if not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a finite number > 0, got {lr}")
+    with np.errstate(divide="ignore"):
+        return np.sort(np.log(np.abs(1.0 - lr * mu)))[::-1]
+
+
+def _training_tangent(objective, theta, V, lr, batch=None, clip_norm=None):
+    """Jacobian of one (mini-batch, possibly clipped) gradient step applied to ``V`` (d, k).
+
+    Without clipping this is :func:`uniqnets.models.training_jvp`.  With the update
+    ``-lr c g / ||g||`` (clipping active, ``||g|| > c``), the derivative of
+    ``g / ||g||`` is ``(I - u u^T) H / ||g||`` with ``u = g / ||g||``.
+    """
+    if clip_norm is None:
+        return models.training_jvp(objective, theta, V, lr, batch)
+    o = objective if batch is None else objective.subset(batch)
+    g, HV = o.grad(theta), o.hvp(theta, V)
+    gn = float(np.linalg.norm(g))
+    if gn <= clip_norm:
+        return V - lr * HV
+    u = g / gn
+    return V - lr * (clip_norm / gn) * (HV - np.outer(u, u @ HV))
+
+
+@dataclass
+class TrainingSpectrum(LyapunovResult):
+    """Lyapunov spectrum of a training run (a :class:`LyapunovResult`, per step).
+
+    Additional attributes
+    ---------------------
+    losses : array, shape (n_done + 1,)
+        Full-data loss after each step from ``theta0`` (transient included), as
+        computed by :func:`uniqnets.models.train`.
+    saved_steps : int array, shape (n_saved,)
+    saved_thetas : array, shape (n_saved, d)
+        Parameters every ``save_every`` steps (empty if ``save_every`` is None), e.g.
+        to follow the sharpness along the run.
+    """
+
+    losses: np.ndarray | None = None
+    saved_steps: np.ndarray | None = None
+    saved_thetas: np.ndarray | None = None
+
+
+def training_spectrum(objective, theta0, lr: float, n_steps: int, k: int = 1, *,
+                      n_transient: int = 0, method: str = "gd", batches=None,
+                      temperature: float = 0.0, rng: np.random.Generator | None = None,
+                      clip_norm: float | None = None, Q0=None,
+                      frame_rng: np.random.Generator | None = None, max_norm: float = 1e6,
+                      save_every: int | None = None, chunk: int = 500,
+                      progress: bool = False) -> TrainingSpectrum:
+    """Top-``k`` Lyapunov exponents of a training run, along its own trajectory.
+
+    The trajectory is produced by :func:`uniqnets.models.train` (in chunks of
+    ``chunk`` steps, so memory stays bounded; the result is identical to one long
+    run), which also decides whether the run diverged.  The tangent map of a step at
+    ``theta_t`` is
+
+    * gradient descent and Langevin: ``V -> V - lr H(theta_t) V`` (the additive noise
+      of Langevin dynamics does not depend on ``theta``);
+    * mini-batch SGD: ``V -> V - lr H_{B_t}(theta_t) V`` with the Hessian of the
+      batch ``B_t`` used at step ``t`` (:func:`uniqnets.models.training_jvp`);
+    * with gradient clipping active (``||g|| > c``):
+      ``V -> V - lr (c / ||g||) (I - g g^T / ||g||^2) H V``;
+
+    all by exact Hessian-vector products (:meth:`uniqnets.models.Objective.hvp`).
+    The frame is re-orthonormalised at every step (:func:`qr_exponents`).
+
+    Parameters
+    ----------
+    objective : uniqnets.models.Objective
+    theta0 : array, shape (d,), finite
+    lr : float > 0
+    n_steps : int >= 1
+        Measured steps, after ``n_transient`` discarded ones (during which the frame
+        is evolved too).
+    k : int in 1..d
+    method : {"gd", "sgd", "langevin"}
+    batches : int array (n_transient + n_steps, B), needed for "sgd"
+        The batch sequence (see :func:`uniqnets.models.batch_sequence`); two runs with
+        the same sequence are the same non-autonomous map.
+    temperature, rng : for "langevin" (``rng`` draws the noise)
+    clip_norm : float, optional
+        Gradient clipping, as in :func:`uniqnets.models.train`.
+    Q0, frame_rng : initial frame (see :func:`lyapunov_spectrum`)
+    max_norm : float
+        Passed to :func:`uniqnets.models.train`: beyond it the run counts as diverged.
+    save_every : int, optional
+        Keep the parameters every this many steps (from step 0).
+    chunk : int
+        Steps per call of :func:`uniqnets.models.train`.
+    progress : bool
+
+    Returns
+    -------
+    TrainingSpectrum
+        ``exponents`` per step; NaN and ``diverged = True`` if the run diverged (the
+        exponent of a diverging run is not reported as a number).
+    """
+    obj = _check_objective(objective)
+    theta = _check_state(theta0, "theta0")
+    d = obj.model.n_params
+    if theta.shape != (d,):
+        raise ValueError(f"theta0 must have shape ({d},), got {theta.shape}")
+    if not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a finite number > 0, got {lr}")
+    n_steps = _check_int(n_steps, "n_steps", 1)
+    n_transient = _check_int(n_transient, "n_transient", 0)
+    chunk = _check_int(chunk, "chunk", 1)
+    if save_every is not None:
+        save_every = _check_int(save_every, "save_every", 1)
+    if method not in models.METHODS:
+        raise ValueError(f"method must be one of {models.METHODS}, got {method!r}")
+    total = n_transient + n_steps
+    if method == "sgd":
+        if batches is None:
+            raise ValueError("method='sgd' needs batches (see uniqnets.models.batch_sequence)")
+        batches = np.asarray(batches)
+        if batches.ndim != 2 or batches.shape[0] < total:
+            raise ValueError(f"batches must have shape ({total}, batch_size), "
+                             f"got {batches.shape}")
+    if clip_norm is not None and not (np.isfinite(clip_norm) and clip_norm > 0):
+        raise ValueError(f"clip_norm must be a finite number > 0 or None, got {clip_norm}")
+    Q = _initial_frame(d, k, Q0, frame_rng)
+
+    def tangent(th, V, batch):
+        return _training_tangent(obj, th, V, lr, batch, clip_norm)
+
+    state = {"theta": theta, "t": 0, "diverged_step": None}
+    losses = [obj.loss(theta)]
+    saved_steps, saved = [], []
+
+    def factors():
+        while state["t"] < total:
+            t0 = state["t"]
+            m = min(chunk, total - t0)
+            tr = models.train(obj, state["theta"], m, lr, method=method,
+                              batches=None if batches is None else batches[t0:t0 + m],
+                              rng=rng, temperature=temperature, save_every=1,
+                              clip_norm=clip_norm, max_norm=max_norm)
+            losses.extend(tr.losses[1:].tolist())
+            n_good = tr.thetas.shape[0]
+            if save_every is not None:
+                for i in range(n_good - (0 if tr.diverged else 1)):
+                    if (t0 + i) % save_every == 0:
+                        saved_steps.append(t0 + i)
+                        saved.append(tr.thetas[i].copy())
+            for i in range(n_good - 1):
+                b = None if batches is None else batches[t0 + i]
+                yield lambda V, th=tr.thetas[i], b=b: tangent(th, V, b)
+            if tr.diverged:
+                state["diverged_step"] = t0 + tr.diverged_step
+                state["theta"] = tr.final
+                return
+            state["theta"] = tr.final
+            state["t"] = t0 + m
+        if save_every is not None and total % save_every == 0:
+            saved_steps.append(total)
+            saved.append(state["theta"].copy())
+
+    facs = _progress(factors(), total, progress, "Lyapunov (training)")
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            res = qr_exponents(facs, Q0=Q)
+            log_r, Qf = res.log_r, res.Q
+        except ValueError:
+            if state["diverged_step"] is None:  # pragma: no cover - not a divergence
+                raise
+            log_r, Qf = np.empty((0, Q.shape[1])), Q  # diverged at the very first step
+    diverged = state["diverged_step"] is not None
+    if not diverged and not np.all(np.isfinite(log_r)):
+        # the run stayed finite but the tangent vectors overflowed (e.g. an exponent so
+        # large that one step's growth does not fit a double): report as diverged
+        bad = int(np.flatnonzero(~np.all(np.isfinite(log_r), axis=1))[0])
+        diverged, state["diverged_step"] = True, bad + 1
+        log_r = log_r[:bad]
+    log_r = log_r[n_transient:]
+    exps = np.full(Q.shape[1], np.nan) if diverged or log_r.shape[0] == 0 else log_r.mean(axis=0)
+    return TrainingSpectrum(
+        exps, log_r, Qf, dt=1.0, x=np.asarray(state["theta"]).copy(), diverged=diverged,
+        diverged_step=state["diverged_step"], losses=np.array(losses),
+        saved_steps=np.array(saved_steps, dtype=int),
+        saved_thetas=np.array(saved).reshape(len(saved), d))
