@@ -64,6 +64,7 @@ def worker(args):
 
     sys.path.insert(0, str(HERE))
     from common import best_time
+
     from uniqnets import entanglement as E
 
     out = {"threads": args.threads}

@@ -27,6 +27,7 @@ from scipy.stats import multivariate_normal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import best_time, versions, write_result  # noqa: E402
+
 from uniqnets import thermo  # noqa: E402
 
 

@@ -28,6 +28,7 @@ from scipy.spatial.distance import pdist
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import best_time, versions, write_result  # noqa: E402
+
 from uniqnets import data, models  # noqa: E402
 from uniqnets import topology as topo  # noqa: E402
 

@@ -77,7 +77,7 @@ def serve(html_dir: Path):
 _ID = re.compile(r'\sid="([^"]+)"')
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ids(path: Path) -> frozenset:
     return frozenset(_ID.findall(path.read_text(errors="replace")))
 

@@ -10,9 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import browser
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -79,7 +78,8 @@ def test_browser_check_catches_broken_pages(tmp_path):
     chapter.write_text(text)
     # 3. a broken internal link, on another page
     intro = html / "book" / "intro.html"
-    intro.write_text(intro.read_text().replace('href="how_to_use.html"', 'href="no_such_page.html"'))
+    intro.write_text(intro.read_text().replace('href="how_to_use.html"',
+                                               'href="no_such_page.html"'))
     problems = browser.check_site(html)
     rel = chapter.relative_to(html).as_posix()
     assert any(p.startswith("untypeset math") for p in problems.get(rel, [])), problems

@@ -156,3 +156,14 @@ def test_bibliography_parses_and_every_citation_exists():
             cited |= {k.strip() for k in group.split(",")}
     missing = cited - keys
     assert not missing, f"cited but not in references.bib: {sorted(missing)}"
+
+
+def test_code_passes_the_linter():
+    # ruff, configured in pyproject.toml, over the library, tests and benchmarks
+    ruff = Path(sys.executable).parent / "ruff"
+    if not ruff.exists():
+        pytest.skip("ruff is not installed (it is in the dev extra)")
+    proc = subprocess.run([str(ruff), "check", "--output-format", "concise", "lib", "tests",
+                           "benchmarks", "conftest.py", "book/_ext"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from scipy.special import digamma
+
 from uniqnets import entanglement as E
 from uniqnets.lyapunov import gaussian_product_exponents
 

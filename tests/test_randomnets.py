@@ -13,6 +13,7 @@ import pytest
 from scipy import integrate
 from scipy.linalg import expm, solve_continuous_lyapunov
 from scipy.special import digamma
+
 from uniqnets import randomnets as rn
 from uniqnets.lyapunov import gaussian_product_exponents
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 from scipy.stats import multivariate_normal, norm
+
 from uniqnets import data, models
 from uniqnets import thermo as th
 

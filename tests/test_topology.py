@@ -5,6 +5,7 @@ import pytest
 from scipy.optimize import lsq_linear
 from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial.distance import cdist, pdist, squareform
+
 from uniqnets import models
 from uniqnets.topology import (
     ISOMORPHIC,

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .models import MLP, _check_rng
+from ._validate import check_rng as _check_rng
+from .models import MLP
 
 __all__ = ["Dataset", "sine_regression", "teacher_student", "two_moons"]
 

@@ -70,6 +70,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate, special, stats
 
+from ._validate import check_int as _check_int
+from ._validate import check_rng as _check_rng
 from .lyapunov import QRResult, gaussian_product_exponents, qr_exponents
 
 __all__ = [
@@ -120,20 +122,6 @@ _KEEP_LAYERS_BYTES = 64 * 2**20
 # --------------------------------------------------------------------------------------
 # argument checks
 # --------------------------------------------------------------------------------------
-def _check_rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng
-
-
-def _check_int(value, name, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
 def _check_vector(w, name):
     try:
         w = np.asarray(w, dtype=float)

@@ -56,6 +56,8 @@ from scipy.sparse.linalg import LinearOperator, eigsh
 from scipy.special import digamma
 
 from . import models
+from ._validate import check_int as _check_int
+from ._validate import check_rng
 
 __all__ = [
     "LyapunovResult",
@@ -195,12 +197,6 @@ def qr_exponents(matrices: Iterable, k: int | None = None, Q0=None) -> QRResult:
 
 # -- input checks ---------------------------------------------------------------------------
 
-def _check_int(value, name, lo):
-    if isinstance(value, bool) or int(value) != value or value < lo:
-        raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}")
-    return int(value)
-
-
 def _check_state(x0, name="x0"):
     try:
         x = np.array(x0, dtype=float)
@@ -235,8 +231,7 @@ def _initial_frame(d, k, Q0, rng):
         return Q
     if rng is None:
         return np.eye(d, k)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    rng = check_rng(rng)
     return np.linalg.qr(rng.standard_normal((d, k)))[0]
 
 

@@ -30,9 +30,12 @@ modulo permutation symmetries", ICLR 2023.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
+
+from ._validate import check_rng as _check_rng
 
 __all__ = [
     "ACTIVATIONS",
@@ -104,7 +107,7 @@ class MLP:
             raise ValueError(f"residual: hidden widths must be equal, got {sizes[1:-1]}")
         object.__setattr__(self, "sizes", sizes)
         slices, start = [], 0
-        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        for n_in, n_out in pairwise(sizes):
             w = slice(start, start + n_out * n_in)
             start += n_out * n_in
             b = slice(start, start + n_out)
@@ -125,7 +128,7 @@ class MLP:
     @property
     def n_params(self) -> int:
         """Dimension d of the parameter vector."""
-        return sum(n_out * (n_in + 1) for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]))
+        return sum(n_out * (n_in + 1) for n_in, n_out in pairwise(self.sizes))
 
     def unflatten(self, theta):
         """Views ``[(W_1, b_1), ..., (W_L, b_L)]`` into ``theta`` (no copy).
@@ -159,7 +162,7 @@ class MLP:
         """
         rng = _check_rng(rng)
         parts = []
-        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+        for n_in, n_out in pairwise(self.sizes):
             parts.append(rng.standard_normal(n_out * n_in) * (gain / np.sqrt(n_in)))
             parts.append(rng.standard_normal(n_out) * bias_std)
         return np.concatenate(parts).astype(dtype)
@@ -191,12 +194,6 @@ class MLP:
         return a
 
     __call__ = forward
-
-
-def _check_rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng
 
 
 class Objective:
@@ -242,7 +239,8 @@ class Objective:
         else:
             Y = np.asarray(Y)
             if Y.shape != (n,) or not np.issubdtype(Y.dtype, np.integer):
-                raise ValueError(f"Y must be integer labels of shape ({n},), got {Y.dtype} {Y.shape}")
+                raise ValueError(f"Y must be integer labels of shape ({n},), "
+                                 f"got {Y.dtype} {Y.shape}")
             if Y.min() < 0 or Y.max() >= model.sizes[-1]:
                 raise ValueError(f"Y labels must lie in 0..{model.sizes[-1] - 1}")
         self.Y = Y
@@ -251,7 +249,7 @@ class Objective:
     def n_samples(self) -> int:
         return self.X.shape[0]
 
-    def subset(self, idx) -> "Objective":
+    def subset(self, idx) -> Objective:
         """The same objective restricted to the samples ``idx`` (a mini-batch)."""
         return Objective(self.model, self.X[idx], self.Y[idx], self.loss_kind,
                          self.weight_decay, self.dtype)
@@ -549,7 +547,8 @@ def train(objective: Objective, theta0, n_steps: int, lr: float, *, method: str 
             batches = batch_sequence(objective.n_samples, batch_size, n_steps, rng)
         batches = np.asarray(batches)
         if batches.ndim != 2 or batches.shape[0] < n_steps:
-            raise ValueError(f"batches must have shape ({n_steps}, batch_size), got {batches.shape}")
+            raise ValueError(f"batches must have shape ({n_steps}, batch_size), "
+                             f"got {batches.shape}")
     if method == "langevin":
         rng = _check_rng(rng)
         if not (np.isfinite(temperature) and temperature >= 0):

@@ -66,6 +66,9 @@ from scipy.interpolate import CubicHermiteSpline, CubicSpline
 from scipy.linalg import eigh_tridiagonal
 from scipy.optimize import brentq
 
+from ._validate import check_int as _check_int
+from ._validate import check_rng
+
 __all__ = [
     "ACTIVATIONS",
     "NETWORKS",
@@ -120,29 +123,12 @@ def _real(value, name, lo=None, hi=None, lo_open=False):
     return v
 
 
-def _int(value, name, lo):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < lo:
-        raise ValueError(f"{name} must be an integer >= {lo}, got {value!r}")
-    return int(value)
-
-
 def _choice(value, name, options):
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, one of {options}, got {type(value).__name__}")
     if value not in options:
         raise ValueError(f"{name} must be one of {options}, got {value!r}")
     return value
-
-
-def _generator(rng, name="rng"):
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError(f"{name} must be a numpy.random.Generator or an integer seed, "
-                    f"got {type(rng).__name__}")
 
 
 # -- nonlinearities and Gaussian quadrature -------------------------------------------------
@@ -381,7 +367,7 @@ def critical_sigma_w2(sigma_b2, phi="tanh", *, network="real", sigma_w2_max=100.
 def _default_nquad(n_quad, network):
     if n_quad is None:
         return 28
-    return _int(n_quad, "n_quad", 4)
+    return _check_int(n_quad, "n_quad", 4)
 
 
 def _pair_distance(q, d, sw, phi, network, n):
@@ -508,7 +494,7 @@ def replica_lyapunov(sigma_w2, sigma_b2, phi="tanh", *, network="real", d0=None,
     _choice(phi, "phi", ACTIVATIONS)
     _choice(network, "network", NETWORKS)
     n = _default_nquad(n_quad, network)
-    n_layers = _int(n_layers, "n_layers", 0)
+    n_layers = _check_int(n_layers, "n_layers", 0)
     d_lin = _real(d_lin, "d_lin", 0.0, 1e-2, lo_open=True)
     q = _qstar(sigma_w2, sigma_b2, phi, network)
     if q == 0.0:
@@ -656,15 +642,15 @@ def deep_tangent_exponent(sigma_w2, sigma_b2, width, n_layers, *, rng, phi="tanh
     DeepExponent
     """
     sigma_w2, sigma_b2 = _check_sigmas(sigma_w2, sigma_b2)
-    N = _int(width, "width", 2)
-    n_blocks = _int(n_blocks, "n_blocks", 2)
-    n_layers = _int(n_layers, "n_layers", 2 * n_blocks)
-    n_transient = _int(n_transient, "n_transient", 0)
-    M = _int(n_chains, "n_chains", 1)
+    N = _check_int(width, "width", 2)
+    n_blocks = _check_int(n_blocks, "n_blocks", 2)
+    n_layers = _check_int(n_layers, "n_layers", 2 * n_blocks)
+    n_transient = _check_int(n_transient, "n_transient", 0)
+    M = _check_int(n_chains, "n_chains", 1)
     _choice(phi, "phi", ACTIVATIONS)
     _choice(network, "network", NETWORKS)
     _choice(method, "method", ("gram", "dense"))
-    rng = _generator(rng)
+    rng = check_rng(rng, allow_seed=True)
     cplx = network == "ginn"
     sb = np.sqrt(sigma_b2)
     sw = np.sqrt(sigma_w2 / N)
@@ -838,14 +824,14 @@ def deep_pair_distances(sigma_w2, sigma_b2, width, n_layers, d0, *, rng, phi="ta
         value).
     """
     sigma_w2, sigma_b2 = _check_sigmas(sigma_w2, sigma_b2)
-    N = _int(width, "width", 2)
-    n_layers = _int(n_layers, "n_layers", 1)
-    n_nets = _int(n_nets, "n_nets", 1)
+    N = _check_int(width, "width", 2)
+    n_layers = _check_int(n_layers, "n_layers", 1)
+    n_nets = _check_int(n_nets, "n_nets", 1)
     d0 = _real(d0, "d0", 0.0, lo_open=True)
     _choice(phi, "phi", ACTIVATIONS)
     _choice(network, "network", NETWORKS)
     _choice(method, "method", ("gram", "dense"))
-    rng = _generator(rng)
+    rng = check_rng(rng, allow_seed=True)
     cplx = network == "ginn"
     q = _qstar(sigma_w2, sigma_b2, phi, network)
     out = np.full((n_nets, n_layers + 1), np.nan)
@@ -930,7 +916,7 @@ def random_ginn(sizes, sigma_w2, sigma_b2, *, rng, phi="tanh"):
     sigma_w2, sigma_b2 = _check_sigmas(sigma_w2, sigma_b2)
     sizes = _check_sizes(sizes)
     _choice(phi, "phi", ACTIVATIONS)
-    rng = _generator(rng)
+    rng = check_rng(rng, allow_seed=True)
     mags, phs, bs = [], [], []
     for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
         mags.append(rng.rayleigh(np.sqrt(0.5 * sigma_w2 / n_in), size=(n_out, n_in)))
@@ -948,7 +934,7 @@ def _check_sizes(sizes):
     if len(sizes) < 2:
         raise ValueError(f"sizes must have at least two entries (input, output), got {sizes}")
     for s in sizes:
-        _int(s, "sizes", 1)
+        _check_int(s, "sizes", 1)
     return tuple(int(s) for s in sizes)
 
 
@@ -1087,9 +1073,9 @@ def random_couplings(N, g, *, rng):
     Drawn as ``g / sqrt(N) * rng.standard_normal((N, N))`` (so a given ``rng`` state
     always gives the same ``J``).
     """
-    N = _int(N, "N", 1)
+    N = _check_int(N, "N", 1)
     g = _real(g, "g", 0.0)
-    rng = _generator(rng)
+    rng = check_rng(rng, allow_seed=True)
     return (g / np.sqrt(N)) * rng.standard_normal((N, N))
 
 
@@ -1154,7 +1140,7 @@ def simulate_rnn(J, x0, t_total, dt, *, phi="tanh", t_transient=0.0, sample_ever
     t_total = _real(t_total, "t_total", 0.0, lo_open=True)
     dt = _real(dt, "dt", 0.0, lo_open=True)
     t_transient = _real(t_transient, "t_transient", 0.0)
-    every = _int(sample_every, "sample_every", 1)
+    every = _check_int(sample_every, "sample_every", 1)
     _choice(phi, "phi", ACTIVATIONS)
     step = rk4_map(_rnn_field(J, phi)[0], dt)
     n = int(round(t_total / dt))
@@ -1196,7 +1182,7 @@ def population_autocorrelation(X, n_lags):
     if X.ndim != 2:
         raise ValueError(f"X must have shape (n_samples, N), got {X.shape}")
     n = X.shape[0]
-    n_lags = _int(n_lags, "n_lags", 1)
+    n_lags = _check_int(n_lags, "n_lags", 1)
     if n_lags > n:
         raise ValueError(f"n_lags ({n_lags}) exceeds the number of samples ({n})")
     nfft = 1 << int(np.ceil(np.log2(2 * n)))
@@ -1264,12 +1250,12 @@ def rnn_lyapunov(g, N, t_total, dt, k=1, *, rng, phi="tanh", t_transient=100.0,
     from .lyapunov import lyapunov_spectrum_flow
 
     g = _real(g, "g", 0.0)
-    N = _int(N, "N", 1)
-    k = _int(k, "k", 1)
+    N = _check_int(N, "N", 1)
+    k = _check_int(k, "k", 1)
     if k > N:
         raise ValueError(f"k must be in 1..N = {N}, got {k}")
     _choice(phi, "phi", ACTIVATIONS)
-    rng = _generator(rng)
+    rng = check_rng(rng, allow_seed=True)
     if J is None:
         J = random_couplings(N, g, rng=rng)
     else:
@@ -1457,7 +1443,7 @@ def dmft_autocorrelation(g, *, phi="tanh", tau_max=None, dtau=0.05, n_grid=257,
     g = _real(g, "g", 0.0)
     _choice(phi, "phi", ("tanh", "erf"))
     dtau = _real(dtau, "dtau", 0.0, 1.0, lo_open=True)
-    n_grid = _int(n_grid, "n_grid", 9)
+    n_grid = _check_int(n_grid, "n_grid", 9)
     rtol = _real(rtol, "rtol", 0.0, 1e-3, lo_open=True)
     if tau_max is not None:
         tau_max = _real(tau_max, "tau_max", 0.0, lo_open=True)
@@ -1624,7 +1610,7 @@ def linear_equivalent_covariance(J, dmft=None, *, gamma=None, noise_spectrum=Non
     """
     J = _check_J(J)
     _choice(variable, "variable", ("rate", "x"))
-    n_omega = _int(n_omega, "n_omega", 8)
+    n_omega = _check_int(n_omega, "n_omega", 8)
     s = _real(omega_scale, "omega_scale", 0.0, lo_open=True)
     if dmft is not None:
         if not isinstance(dmft, DMFTResult):

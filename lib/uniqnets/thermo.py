@@ -367,7 +367,7 @@ def sample_gaussian_chain(x0, drift, noise_cov, n_steps: int, rng: np.random.Gen
     -------
     GaussianChainPath
     """
-    from .models import _check_rng
+    from ._validate import check_rng as _check_rng
 
     rng = _check_rng(rng)
     x0 = np.asarray(x0, dtype=float)
