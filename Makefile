@@ -77,3 +77,16 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) lib/*.egg-info
+
+# make sweep: rerun a chapter over a grid of parameters with papermill and collect its
+# recorded values into $(SWEEP_OUT)/results.csv (python -m uniqnets.sweep --help). Override
+# the variables for your own grid; rerunning reuses the runs that already finished, e.g.
+#   make sweep SWEEP_GRID="-p lr=0.01,0.02,0.05 -p seed=0:4" JOBS=2
+SWEEP_NB   ?= notebooks/00_same_network.md
+SWEEP_GRID ?= -p lr=0.02,0.05 -p seed=0:2 -p n_steps=400 -p n_seeds=3
+SWEEP_OUT  ?= sweeps/$(basename $(notdir $(SWEEP_NB)))
+JOBS       ?= 2
+
+.PHONY: sweep
+sweep: $(STAMP)
+	$(BIN)/python -m uniqnets.sweep $(SWEEP_NB) $(SWEEP_GRID) -o $(SWEEP_OUT) --jobs $(JOBS)

@@ -16,6 +16,7 @@ randomnets random RNNs (DMFT, Lyapunov spectra), deep signal propagation and the
 record    glue a result for the prose and keep it for sweeps, in one call
 notebook  read a chapter's MyST source: parameters cell, rerun settings
 plotting  the book's figure style
+sweep     rerun a notebook over a parameter grid (python -m uniqnets.sweep)
 """
 
 __version__ = "0.1.0"
