@@ -5,7 +5,8 @@ Serves an HTML build on a loopback port and visits every page. A page passes if
 - the console shows no JavaScript error (and no uncaught exception),
 - MathJax has typeset every equation (each ``.math`` element holds an
   ``mjx-container``; no raw ``$$``, ``\\(`` or ``\\[`` is left in the text),
-- every ``<img>`` has loaded (``naturalWidth > 0``),
+- every ``<img>`` has loaded (``naturalWidth > 0``), and those of the page's
+  content have alt text,
 - every internal link points to a page (and anchor) that exists in the build,
 - glued numbers appear in the prose: one non-empty ``.pasted-text`` element for
   each ``{glue:text}`` role of the page's source.
@@ -116,6 +117,8 @@ async () => {
     raw_tex: (text.match(/\$\$|\\\(|\\\[/g) || []).length,
     images: Array.from(document.images)
                  .filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src),
+    no_alt: Array.from(article.querySelectorAll('img'))
+                 .filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src),
     links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
     glued: Array.from(document.querySelectorAll('.pasted-text'))
                 .map(e => e.textContent.trim()),
@@ -171,6 +174,7 @@ def check_site(html_dir, source_root=None, screenshots=None, shots=()) -> dict[s
                     found.append(f"untypeset math: {info['untypeset']} of {info['math']} "
                                  f"equations, {info['raw_tex']} raw TeX delimiters in the text")
                 found += [f"image not loaded: {src}" for src in info["images"]]
+                found += [f"image without alt text: {src}" for src in info["no_alt"]]
                 for href in sorted(set(info["links"])):
                     bad = _link_problem(html_dir, base, href)
                     if bad:
