@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validate import check_int
 from ._validate import check_rng as _check_rng
 from .models import MLP
 
@@ -37,9 +38,7 @@ class Dataset:
 
 
 def _check_n(n_samples):
-    if int(n_samples) != n_samples or n_samples < 1:
-        raise ValueError(f"n_samples must be an integer >= 1, got {n_samples}")
-    return int(n_samples)
+    return check_int(n_samples, "n_samples", 1)
 
 
 def _check_noise(noise):

@@ -95,8 +95,7 @@ def gaussian_product_exponents(k: int, sigma: float = 1.0) -> np.ndarray:
     -------
     array, shape (k,), in decreasing order.
     """
-    if int(k) != k or k < 1:
-        raise ValueError(f"k must be an integer >= 1, got {k}")
+    k = _check_int(k, "k", 1)
     if not (np.isfinite(sigma) and sigma > 0):
         raise ValueError(f"sigma must be a finite number > 0, got {sigma}")
     i = np.arange(1, int(k) + 1)

@@ -35,6 +35,7 @@ from itertools import pairwise
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from ._validate import check_int
 from ._validate import check_rng as _check_rng
 
 __all__ = [
@@ -531,12 +532,10 @@ def train(objective: Objective, theta0, n_steps: int, lr: float, *, method: str 
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    if int(n_steps) != n_steps or n_steps < 1:
-        raise ValueError(f"n_steps must be an integer >= 1, got {n_steps}")
+    n_steps = check_int(n_steps, "n_steps", 1)
     if not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a finite number > 0, got {lr}")
-    if int(save_every) != save_every or save_every < 1:
-        raise ValueError(f"save_every must be an integer >= 1, got {save_every}")
+    save_every = check_int(save_every, "save_every", 1)
     theta = objective._theta(np.array(theta0, dtype=objective.dtype))
     if not np.all(np.isfinite(theta)):
         raise ValueError("theta0 must be finite")

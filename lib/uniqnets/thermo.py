@@ -64,6 +64,8 @@ import numpy as np
 import scipy.linalg as sla
 from scipy.special import logsumexp
 
+from ._validate import check_int
+
 __all__ = [
     "BinnedEntropy",
     "FluctuationCheck",
@@ -376,8 +378,7 @@ def sample_gaussian_chain(x0, drift, noise_cov, n_steps: int, rng: np.random.Gen
     X = x0[None].copy() if x0.ndim == 1 else x0.copy()
     if not np.all(np.isfinite(X)):
         raise ValueError("x0 must be finite")
-    if int(n_steps) != n_steps or n_steps < 1:
-        raise ValueError(f"n_steps must be an integer >= 1, got {n_steps}")
+    n_steps = check_int(n_steps, "n_steps", 1)
     n, d = X.shape
     state_dependent = callable(noise_cov)
     if not state_dependent:
@@ -544,8 +545,7 @@ def linear_gaussian_entropy_production(M, Q, C0, n_steps: int, m0=None) -> Linea
     M, Q = _check_chain(M, Q)
     d = M.shape[0]
     C0, _ = _spd("C0", C0, d)
-    if int(n_steps) != n_steps or n_steps < 1:
-        raise ValueError(f"n_steps must be an integer >= 1, got {n_steps}")
+    n_steps = check_int(n_steps, "n_steps", 1)
     m0 = np.zeros(d) if m0 is None else np.asarray(m0, dtype=float)
     if m0.shape != (d,):
         raise ValueError(f"m0 must have shape ({d},), got {m0.shape}")

@@ -47,6 +47,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial.distance import cdist, directed_hausdorff, pdist, squareform
 
+from ._validate import check_int
+
 __all__ = [
     "ISOMORPHIC",
     "NOT_ISOMORPHIC",
@@ -165,9 +167,7 @@ def rips_diagrams(points, max_dim: int = 1, max_edge: float | None = None,
     import gudhi  # imported here so that the rest of the module works without it
 
     X = _cloud(points)
-    if isinstance(max_dim, bool) or not isinstance(max_dim, (int, np.integer)) or max_dim < 0:
-        raise ValueError(f"max_dim must be an integer >= 0, got {max_dim!r}")
-    max_dim = int(max_dim)
+    max_dim = check_int(max_dim, "max_dim", 0)
     if max_edge is None:
         max_edge = np.inf
     elif (isinstance(max_edge, bool) or not isinstance(max_edge, (int, float, np.number))
