@@ -1,7 +1,7 @@
 """The whole book builds without a warning, and every page works in a real browser.
 
-The tests of this file run in order on one worker: the build first, then the
-browser checks of what it built.
+The tests of this file run in order: the build first, then the browser checks of
+what it built (alone, `make test-browser` checks the book `make book` built).
 """
 
 import re
