@@ -3,6 +3,8 @@
 #
 #   make book       build the HTML book, every notebook executed  -> _build/html/index.html
 #   make test       the whole test suite (the command CI runs)
+#   make test-core  install the numerical library alone (no extras) in a fresh venv and
+#                   import every numerical module without the book's tooling
 #   make test-browser  open every page of the built book in headless Chromium
 #   make notebooks  generate the .ipynb twins of notebooks/*.md into ipynb/
 #   make lab        JupyterLab on the notebooks (.md files open as notebooks)
@@ -13,7 +15,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-EXTRAS := dev,dask
+EXTRAS := book,dev,dask
 
 # One BLAS thread: bit-for-bit reproducible results for a fixed seed on one machine.
 export OMP_NUM_THREADS      := 1
@@ -25,7 +27,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 NOTEBOOKS := $(wildcard notebooks/*.md)
 IPYNB     := $(patsubst notebooks/%.md,ipynb/%.ipynb,$(NOTEBOOKS))
 
-.PHONY: all book test test-browser notebooks lab bench clean distclean venv
+.PHONY: all book test test-core test-browser notebooks lab bench clean distclean venv
 
 all: book
 
@@ -55,6 +57,17 @@ book: $(STAMP) notebooks
 test: $(STAMP)
 	$(BIN)/python -m pytest -v
 
+# `pip install .` without extras must give a working numerical library: a fresh venv
+# (outside the checkout, so nothing of .venv leaks in), then import every module
+CORE_VENV ?= $(or $(TMPDIR),/tmp)/uniqnets-core-venv
+test-core:
+	rm -rf $(CORE_VENV)
+	$(PYTHON) -m venv $(CORE_VENV)
+	$(CORE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CORE_VENV)/bin/python -m pip install --quiet --progress-bar off .
+	cd $(CORE_VENV) && $(CORE_VENV)/bin/python $(CURDIR)/.ci/import_core.py
+	rm -rf $(CORE_VENV)
+
 # needs Debian's chromium (apt-get install chromium); skips with a message without it
 test-browser: book
 	$(BIN)/python -m pytest tests/test_book.py -k browser -v -rs
@@ -79,7 +92,7 @@ distclean: clean
 	rm -rf $(VENV) lib/*.egg-info
 
 # make sweep: rerun a chapter over a grid of parameters with papermill and collect its
-# recorded values into $(SWEEP_OUT)/results.csv (python -m uniqnets.sweep --help). Override
+# recorded values into $(SWEEP_OUT)/results.csv (python -m uniqnets.book.sweep --help). Override
 # the variables for your own grid; rerunning reuses the runs that already finished, e.g.
 #   make sweep SWEEP_GRID="-p lr=0.01,0.02,0.05 -p seed=0:4" JOBS=2
 SWEEP_NB   ?= notebooks/00_same_network.md
@@ -89,4 +102,4 @@ JOBS       ?= 2
 
 .PHONY: sweep
 sweep: $(STAMP)
-	$(BIN)/python -m uniqnets.sweep $(SWEEP_NB) $(SWEEP_GRID) -o $(SWEEP_OUT) --jobs $(JOBS)
+	$(BIN)/python -m uniqnets.book.sweep $(SWEEP_NB) $(SWEEP_GRID) -o $(SWEEP_OUT) --jobs $(JOBS)

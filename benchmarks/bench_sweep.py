@@ -51,7 +51,7 @@ reps = 0
 ```
 
 ```{code-cell} ipython3
-from uniqnets.record import record
+from uniqnets.book import record
 
 %s
 record("checksum", work(seed, n, reps))
@@ -78,8 +78,8 @@ def main():
         print("note: set OMP_NUM_THREADS=1 so each run uses one core", file=sys.stderr)
     import papermill as pm
 
-    from uniqnets.notebook import load
-    from uniqnets.sweep import run_sweep
+    from uniqnets.book.notebook import load
+    from uniqnets.book.sweep import run_sweep
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
     try:
@@ -122,7 +122,7 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
     payload = {
-        "what": "uniqnets.sweep: per-run overhead of a kernel start, 8-run sweep jobs=1 vs 2",
+        "what": "uniqnets.book.sweep: per-run overhead of a kernel start, 8-run sweep jobs=1 vs 2",
         "work_per_run_s": round(work_s, 3),
         "run_overhead_s": {"sweep": round(overhead_sweep, 3),
                            "papermill": round(overhead_papermill, 3),

@@ -9,7 +9,7 @@ import jupytext
 import pytest
 import yaml
 
-from uniqnets import notebook
+from uniqnets.book import notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.md"))

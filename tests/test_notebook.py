@@ -1,9 +1,9 @@
-"""uniqnets.notebook reads parameters cells and rerun settings."""
+"""uniqnets.book.notebook reads parameters cells and rerun settings."""
 
 import nbformat
 import pytest
 
-from uniqnets import notebook
+from uniqnets.book import notebook
 
 
 def make(source, tags=("parameters",), first=True):

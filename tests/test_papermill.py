@@ -6,8 +6,7 @@ from pathlib import Path
 import papermill as pm
 import pytest
 
-from uniqnets import notebook
-from uniqnets.record import read_records
+from uniqnets.book import notebook, read_records
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.md"))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from uniqnets import record as rec
+import uniqnets.book as rec
 
 
 def test_to_builtin_converts_numpy():
@@ -36,7 +36,7 @@ def test_glued_values_read_back_exactly_from_an_executed_notebook():
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(
         "import numpy as np\n"
-        "from uniqnets.record import record\n"
+        "from uniqnets.book import record\n"
         "from myst_nb import glue\n"
         "record('third', np.float64(1) / 3)\n"
         "record('inf', float('inf'))\n"
@@ -55,3 +55,39 @@ def test_glued_values_read_back_exactly_from_an_executed_notebook():
     assert texts["fmt"]["application/papermill.record/text/plain"] == "0.67"
     assert texts["third"]["application/papermill.record/text/plain"] == repr(1 / 3)
     nbformat.validate(nb)
+
+
+def test_record_takes_a_mapping():
+    rec.RECORDED.clear()
+    rec.record({"a": np.int64(2), "b": [1.5, 2.5]})
+    assert rec.RECORDED == {"a": 2, "b": [1.5, 2.5]}
+    with pytest.raises(TypeError, match="no value"):
+        rec.record({"a": 1}, 2)
+    with pytest.raises(TypeError, match="needs a value"):
+        rec.record("a")
+
+
+def test_glue_parameters_glues_the_parameters_cell_with_injected_values():
+    # the parameters cell, then a papermill-style injected cell that overrides one value:
+    # every parameter is glued under its own name with the value in force
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("seed = 0  # the seed\nn_steps = 10\nresults_path = ''"),
+        nbformat.v4.new_code_cell("n_steps = 25"),
+        nbformat.v4.new_code_cell("from uniqnets.book import glue_parameters\n"
+                                  "names = glue_parameters()\nprint(names)"),
+    ]
+    NotebookClient(nb, kernel_name="python3", timeout=60).execute()
+    values = rec.read_records(nb)
+    assert values == {"seed": 0, "n_steps": 25}   # results_path is not glued
+    assert "['seed', 'n_steps']" in nb.cells[2].outputs[-1]["text"]
+
+
+def test_glue_parameters_needs_a_parameters_cell():
+    with pytest.raises(RuntimeError, match="no parameters cell"):
+        rec.glue_parameters({"In": ["x = 1", "print(x)"]})
+    with pytest.raises(KeyError, match="lr"):
+        rec.glue_parameters({"In": []}, names=["lr"])
+    rec.RECORDED.clear()
+    assert rec.glue_parameters({"In": ["a = 1\nresults_path = ''"], "a": 3}) == ["a"]
+    assert rec.RECORDED == {"a": 3}

@@ -1,4 +1,4 @@
-"""Tests of uniqnets.sweep: grids, validation, execution, failures, resuming, Dask.
+"""Tests of uniqnets.book.sweep: grids, validation, execution, failures, resuming, Dask.
 
 The notebook is ``tests/data/sweep_demo.md``: a parameters cell and one cell that
 records values computed from it.  Each test works on its own copy.  Kernel starts are
@@ -24,9 +24,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from uniqnets import sweep
-from uniqnets.record import read_records
-from uniqnets.sweep import SweepError, load_grid, main, parse_values, plan_sweep, run_sweep
+from uniqnets.book import read_records, sweep
+from uniqnets.book.sweep import SweepError, load_grid, main, parse_values, plan_sweep, run_sweep
 
 DEMO = Path(__file__).parent / "data" / "sweep_demo.md"
 GRID = ["-p", "a=1,2", "-p", "b=0.5,1.5"]
@@ -123,7 +122,7 @@ def test_plan_reads_the_parameters_cell_without_running_it(tmp_path):
                                   "raise RuntimeError('never run')",
                                   metadata={"tags": ["parameters"]}),
     ]
-    # the cell must be `name = literal` lines (uniqnets.notebook's rule)
+    # the cell must be `name = literal` lines (uniqnets.book.notebook's rule)
     with pytest.raises(ValueError, match="only `name = literal`"):
         plan_sweep(nb, {"seed": [1]})
     nb.cells[1].source = "seed = 0\nsizes = (8, 8)\nopt = None\n"
@@ -221,13 +220,13 @@ def test_dry_run_lists_runs_and_starts_nothing(tmp_path):
 
 
 def test_module_entry_point(tmp_path):
-    """``python -m uniqnets.sweep`` is the command the book documents."""
+    """``python -m uniqnets.book.sweep`` is the command the book documents."""
     proc = subprocess.run(
-        [sys.executable, "-m", "uniqnets.sweep", str(DEMO), "-p", "a=0:3", "-o",
+        [sys.executable, "-m", "uniqnets.book.sweep", str(DEMO), "-p", "a=0:3", "-o",
          str(tmp_path / "out"), "--dry-run"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[:3] == ["a=0  run (new)", "a=1  run (new)", "a=2  run (new)"]
-    proc = subprocess.run([sys.executable, "-m", "uniqnets.sweep", str(DEMO), "-p", "zz=1",
+    proc = subprocess.run([sys.executable, "-m", "uniqnets.book.sweep", str(DEMO), "-p", "zz=1",
                            "-o", str(tmp_path / "out")], capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 2 and "unknown parameter 'zz'" in proc.stderr
@@ -486,7 +485,7 @@ def test_kernels_talk_over_unix_sockets_not_tcp_ports(tmp_path):
     nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell(
                     "from ipykernel.kernelapp import IPKernelApp\n"
-                    "from uniqnets.record import record\n"
+                    "from uniqnets.book import record\n"
                     "record('transport', IPKernelApp.instance().transport)")]
     rows = run_sweep(nb, {"x": 2}, tmp_path / "out", as_frame=False)
     assert rows[0]["transport"] == "ipc"

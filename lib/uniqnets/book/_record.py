@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["RECORDED", "dump", "read_records", "record", "to_builtin"]
+__all__ = ["RECORDED", "dump", "glue_parameters", "read_records", "record", "to_builtin"]
 
 GLUE_PREFIX = "application/papermill.record/"  # myst-nb's prefix for hidden glue outputs
 # the exact value, as JSON text (nbformat only allows strings under a non-JSON mime key)
@@ -57,14 +57,22 @@ def to_builtin(value):
                     "record numbers, strings, booleans, arrays or lists/dicts of them")
 
 
-def record(name: str, value, fmt: str | None = None, display: bool = False) -> None:
+_MISSING = object()
+
+
+def record(name, value=_MISSING, fmt: str | None = None, display: bool = False) -> None:
     """Glue ``value`` under ``name`` and keep it for :func:`read_records` and :func:`dump`.
+
+    ``record(mapping)`` records every item of a mapping, in order, with the same
+    ``fmt`` and ``display``: ``record({"lam": lam, "se": se})``.
 
     Parameters
     ----------
-    name : str
-        Key of the value, unique within the notebook (myst-nb warns on duplicates).
+    name : str or mapping
+        Key of the value, unique within the notebook (myst-nb warns on duplicates);
+        or a mapping from keys to values.
     value : number, str, bool, array or list/dict of them
+        Not given when ``name`` is a mapping.
     fmt : str, optional
         A format spec (``".3f"``, ``".2e"``) applied to the *glued text*; without it
         the text is ``repr(value)`` and the prose can format it with
@@ -72,6 +80,14 @@ def record(name: str, value, fmt: str | None = None, display: bool = False) -> N
     display : bool
         Also show the value in the cell's output.
     """
+    if isinstance(name, Mapping):
+        if value is not _MISSING:
+            raise TypeError("record(mapping) takes no value: the mapping holds the values")
+        for key, val in name.items():
+            record(key, val, fmt=fmt, display=display)
+        return
+    if value is _MISSING:
+        raise TypeError("record(name, value) needs a value (or one mapping of names to values)")
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty string, got {name!r}")
     py = to_builtin(value)
@@ -144,3 +160,79 @@ def dump(path, values: Mapping | None = None) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def _literal_assignments(source: str) -> list[str] | None:
+    """The names a cell assigns if it holds only ``name = literal`` lines, else None."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return None
+    names = []
+    for node in body:
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)):
+            return None
+        try:
+            ast.literal_eval(node.value)
+        except ValueError:
+            return None
+        names.append(node.targets[0].id)
+    return names or None
+
+
+def glue_parameters(namespace: Mapping | None = None, names=None) -> list[str]:
+    """Record every parameter of the running notebook under its own name.
+
+    The prose then quotes a parameter as it quotes any result,
+    ``{glue:text}`n_steps```, without a second ``record`` by hand. The parameters
+    are the names of the notebook's parameters cell: the latest executed cell
+    that holds only ``name = literal`` lines and assigns ``results_path`` (the
+    book's convention); their values are read from the kernel's namespace, so a
+    value papermill injected is the one glued. ``results_path`` itself is not
+    glued (it names a file of the machine that ran the notebook).
+
+    Parameters
+    ----------
+    namespace : mapping, optional
+        Where to read the values (default: the IPython user namespace).
+    names : list of str, optional
+        The parameters to glue (default: found from the cell history as above).
+
+    Returns
+    -------
+    list of str
+        The names glued, in order.
+    """
+    shell = None
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        pass
+    if namespace is None:
+        if shell is None:
+            raise RuntimeError("glue_parameters() without a namespace needs a running kernel")
+        namespace = shell.user_ns
+    if names is None:
+        history = list(namespace.get("In", []) or [])
+        names = None
+        for source in reversed(history):
+            found = _literal_assignments(source or "")
+            if found and "results_path" in found:
+                names = found
+                break
+        if names is None:
+            raise RuntimeError("no parameters cell (only `name = literal` lines, assigning "
+                               "results_path) was executed before glue_parameters()")
+    glued = []
+    for name in names:
+        if name == "results_path":
+            continue
+        if name not in namespace:
+            raise KeyError(f"parameter {name!r} is not defined in the namespace")
+        record(name, namespace[name])
+        glued.append(name)
+    return glued
+

@@ -1,0 +1,33 @@
+"""uniqnets.book: the tooling of the uniq-nets book (not needed by the numerics).
+
+Install with the ``book`` extra (``pip install uniqnets[book]``): it needs
+Jupyter Book, myst-nb, papermill, jupytext and IPython, which the numerical
+library does not.
+
+- :func:`record`, :func:`glue_parameters`, :func:`read_records`, :func:`dump`:
+  glue a result for the prose and keep it for sweeps, in one call (``_record``);
+- :mod:`uniqnets.book.notebook`: read a chapter's MyST source, its parameters cell
+  and rerun settings;
+- :func:`use_style`: the book's figure style (:mod:`uniqnets.book.plotting`);
+- :mod:`uniqnets.book.sweep`: rerun a notebook over a parameter grid
+  (``python -m uniqnets.book.sweep``).
+
+A chapter imports what it uses from here::
+
+    from uniqnets.book import dump, glue_parameters, record, use_style
+"""
+
+from ._record import (
+    GLUE_PREFIX,
+    JSON_MIME,
+    RECORDED,
+    dump,
+    glue_parameters,
+    read_records,
+    record,
+    to_builtin,
+)
+from .plotting import STYLE, use_style
+
+__all__ = ["GLUE_PREFIX", "JSON_MIME", "RECORDED", "STYLE", "dump", "glue_parameters",
+           "read_records", "record", "to_builtin", "use_style"]
