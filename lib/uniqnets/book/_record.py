@@ -42,6 +42,11 @@ def to_builtin(value):
 
     Non-finite floats stay floats (``nan``, ``inf``); JSON files get them as the
     common extension ``NaN``/``Infinity``, which :func:`json.loads` reads back.
+
+    Examples
+    --------
+    >>> to_builtin({"lam": np.float64(0.5), "steps": np.arange(3)})
+    {'lam': 0.5, 'steps': [0, 1, 2]}
     """
     if isinstance(value, np.ndarray):
         return to_builtin(value.tolist())
@@ -79,6 +84,15 @@ def record(name, value=_MISSING, fmt: str | None = None, display: bool = False) 
         ``{glue:text}`name:.3f```.  The stored JSON value is never rounded.
     display : bool
         Also show the value in the cell's output.
+
+    Examples
+    --------
+    Outside a kernel the value is only kept (in :data:`RECORDED`):
+
+    >>> record("lam_max", np.float64(0.25))
+    >>> record({"se": 0.01, "n_steps": 100})
+    >>> RECORDED["lam_max"], RECORDED["n_steps"]
+    (0.25, 100)
     """
     if isinstance(name, Mapping):
         if value is not _MISSING:
@@ -112,6 +126,17 @@ def read_records(notebook) -> dict[str, object]:
     recorded with :func:`record` come back exactly; values glued with plain
     ``myst_nb.glue`` come back from their text (``ast.literal_eval``) when that
     parses, else as the text itself.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> out = nbformat.v4.new_output("display_data", data={
+    ...     GLUE_PREFIX + "text/plain": "0.5", GLUE_PREFIX + JSON_MIME: "0.5"},
+    ...     metadata={"scrapbook": {"name": "lam", "mime_prefix": GLUE_PREFIX}})
+    >>> nb.cells = [nbformat.v4.new_code_cell("record('lam', 0.5)", outputs=[out])]
+    >>> read_records(nb)
+    {'lam': 0.5}
     """
     if isinstance(notebook, (str, os.PathLike)):
         import nbformat
@@ -146,6 +171,13 @@ def dump(path, values: Mapping | None = None) -> Path:
 
     The write is atomic (a temporary file in the same folder, then a rename), so a
     reader never sees half a file.  Returns the path.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> path = dump(Path(tempfile.mkdtemp()) / "results.json", {"lam": 0.5})
+    >>> json.loads(path.read_text())
+    {'lam': 0.5}
     """
     path = Path(path)
     values = RECORDED if values is None else values
@@ -203,6 +235,15 @@ def glue_parameters(namespace: Mapping | None = None, names=None) -> list[str]:
     -------
     list of str
         The names glued, in order.
+
+    Examples
+    --------
+    With an explicit namespace (in a notebook, call it without arguments):
+
+    >>> ns = {"In": ["seed = 0\\nn_steps = 10\\nresults_path = ''"], "seed": 3,
+    ...       "n_steps": 10, "results_path": ""}
+    >>> glue_parameters(ns)
+    ['seed', 'n_steps']
     """
     shell = None
     try:

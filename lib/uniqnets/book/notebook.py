@@ -18,7 +18,16 @@ __all__ = ["Parameter", "load", "parameters", "parameters_cell", "rerun_settings
 
 
 def load(path):
-    """The notebook at ``path`` (MyST ``.md`` via jupytext, or ``.ipynb``) as an nbformat node."""
+    """The notebook at ``path`` (MyST ``.md`` via jupytext, or ``.ipynb``) as an nbformat node.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "demo.md"
+    >>> _ = path.write_text("```{code-cell} ipython3\\nx = 1\\n```\\n")
+    >>> load(path).cells[0].source
+    'x = 1'
+    """
     import jupytext
 
     path = Path(path)
@@ -31,6 +40,15 @@ def parameters_cell(nb):
     """Index and cell of the code cell tagged ``parameters``.
 
     Raises ``ValueError`` if there is none, or if it is not the first code cell.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_code_cell("seed = 0  # the seed\\nn_steps = 100",
+    ...                                       metadata={"tags": ["parameters"]})]
+    >>> parameters_cell(nb)[0]
+    0
     """
     code = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     tagged = [(i, c) for i, c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
@@ -60,6 +78,16 @@ def parameters(nb) -> dict[str, Parameter]:
     Every statement of the parameters cell must be ``name = <literal>`` (numbers,
     strings, booleans, None, lists, tuples, dicts of literals), so that a rerun can
     replace it; anything else raises ``ValueError`` naming the line.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_code_cell("seed = 0  # the seed\\nn_steps = 100",
+    ...                                       metadata={"tags": ["parameters"]})]
+    >>> p = parameters(nb)
+    >>> p["seed"].default, p["seed"].comment, p["n_steps"].type.__name__
+    (0, 'the seed', 'int')
     """
     _, cell = parameters_cell(nb)
     source = cell.source if isinstance(cell.source, str) else "".join(cell.source)
@@ -83,7 +111,16 @@ def parameters(nb) -> dict[str, Parameter]:
 
 
 def rerun_settings(nb) -> tuple[dict, list[str]]:
-    """``(rerun_parameters, seed_dependent_names)`` from the front matter's ``uniqnets`` block."""
+    """``(rerun_parameters, seed_dependent_names)`` from the front matter's ``uniqnets`` block.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.metadata["uniqnets"] = {"rerun": {"n_steps": 10}, "seed_dependent": ["loss"]}
+    >>> rerun_settings(nb)
+    ({'n_steps': 10}, ['loss'])
+    """
     meta = nb.metadata.get("uniqnets", {}) or {}
     rerun = dict(meta.get("rerun", {}) or {})
     seed_dependent = list(meta.get("seed_dependent", []) or [])

@@ -24,5 +24,12 @@ STYLE = {
 
 
 def use_style() -> None:
-    """Apply :data:`STYLE` to matplotlib's global rcParams (call once per notebook)."""
+    """Apply :data:`STYLE` to matplotlib's global rcParams (call once per notebook).
+
+    Examples
+    --------
+    >>> use_style()
+    >>> mpl.rcParams["axes.spines.top"]
+    False
+    """
     mpl.rcParams.update(STYLE)
