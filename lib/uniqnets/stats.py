@@ -9,12 +9,10 @@ these are the two helpers that several chapters need for it.
 - :func:`batch_means` is the mean of a correlated sequence with its batch-means
   standard error (the estimator :meth:`uniqnets.lyapunov.QRResult.stderr` uses).
 
-References
-----------
-.. [1] numpy, "Parallel random number generation",
-   https://numpy.org/doc/stable/reference/random/parallel.html
-.. [2] H. Flyvbjerg and H. G. Petersen, "Error estimates on averages of correlated
-   data", J. Chem. Phys. 91, 461 (1989).
+References: numpy, "Parallel random number generation"
+(https://numpy.org/doc/stable/reference/random/parallel.html); H. Flyvbjerg and
+H. G. Petersen, "Error estimates on averages of correlated data", J. Chem. Phys. 91,
+461 (1989).
 """
 
 from __future__ import annotations
@@ -43,6 +41,11 @@ def rng_stream(seed, *key) -> np.random.Generator:
         same stream; different keys give streams that are independent for all
         practical purposes (numpy's ``SeedSequence`` hashing).
 
+    References
+    ----------
+    numpy, "Parallel random number generation",
+    https://numpy.org/doc/stable/reference/random/parallel.html
+
     Examples
     --------
     >>> a = rng_stream(0, 3, 1).standard_normal(2)
@@ -61,7 +64,7 @@ def batch_means(x, n_blocks: int = 20) -> tuple[float, float]:
     The sequence is cut into ``n_blocks`` contiguous blocks of equal length (a
     remainder at the end is dropped); the standard deviation of the block means over
     ``sqrt(n_blocks)`` estimates the error of the mean once blocks are longer than
-    the correlation time [2]_. With fewer than ``2 * n_blocks`` values, ``n_blocks``
+    the correlation time (Flyvbjerg and Petersen 1989). With fewer than ``2 * n_blocks`` values, ``n_blocks``
     is lowered to ``len(x) // 2`` so that every block holds at least two values.
 
     Parameters
@@ -77,6 +80,11 @@ def batch_means(x, n_blocks: int = 20) -> tuple[float, float]:
         Mean of all of ``x``.
     stderr : float
         Batch-means standard error of the mean.
+
+    References
+    ----------
+    H. Flyvbjerg and H. G. Petersen, "Error estimates on averages of correlated data",
+    J. Chem. Phys. 91, 461 (1989).
 
     Examples
     --------

@@ -8,7 +8,7 @@ library does not.
   glue a result for the prose and keep it for sweeps, in one call (``_record``);
 - :mod:`uniqnets.book.notebook`: read a chapter's MyST source, its parameters cell
   and rerun settings;
-- :func:`use_style`: the book's figure style (:mod:`uniqnets.book.plotting`);
+- :func:`use_style`: the book's figure style;
 - :mod:`uniqnets.book.sweep`: rerun a notebook over a parameter grid
   (``python -m uniqnets.book.sweep``).
 

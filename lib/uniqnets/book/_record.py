@@ -12,7 +12,7 @@ Values are converted to plain Python first (numpy scalars to ``float``/``int``/
 ``bool``, arrays to nested lists), so the glued text of a float is its ``repr``
 and not ``np.float64(...)``.
 
-The recorded values of the running kernel are also kept in :data:`RECORDED`,
+The recorded values of the running kernel are also kept in ``RECORDED``,
 and :func:`dump` writes them to a JSON file for anyone who prefers a file.
 """
 
@@ -87,7 +87,7 @@ def record(name, value=_MISSING, fmt: str | None = None, display: bool = False) 
 
     Examples
     --------
-    Outside a kernel the value is only kept (in :data:`RECORDED`):
+    Outside a kernel the value is only kept (in ``RECORDED``):
 
     >>> record("lam_max", np.float64(0.25))
     >>> record({"se": 0.01, "n_steps": 100})

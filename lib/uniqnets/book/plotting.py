@@ -24,7 +24,7 @@ STYLE = {
 
 
 def use_style() -> None:
-    """Apply :data:`STYLE` to matplotlib's global rcParams (call once per notebook).
+    """Apply ``STYLE`` to matplotlib's global rcParams (call once per notebook).
 
     Examples
     --------
