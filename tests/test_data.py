@@ -42,3 +42,25 @@ def test_teacher_student_labels_come_from_the_teacher():
 def test_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("call,error,match", [
+    (lambda: data.two_moons(2.5, np.random.default_rng()), TypeError, "n_samples"),
+    (lambda: data.two_moons(10**13, np.random.default_rng()), ValueError, "n_samples"),
+    (lambda: data.two_moons(10, np.random.default_rng(), noise="0.1"), TypeError, "noise"),
+    (lambda: data.sine_regression(10, np.random.default_rng(), x_range=(0, np.nan)),
+     ValueError, "x_range"),
+    (lambda: data.sine_regression(10, np.random.default_rng(), frequency=np.inf), ValueError,
+     "frequency"),
+    (lambda: data.teacher_student(10, models.MLP((2, 1)), np.random.default_rng(),
+                                  teacher_gain=-1), ValueError, "teacher_gain"),
+    (lambda: data.teacher_student(10, models.MLP((2, 1)), np.random.default_rng(),
+                                  teacher_theta=np.zeros(5)), ValueError, "teacher_theta"),
+    (lambda: data.teacher_student(10, (2, 1), np.random.default_rng()), TypeError, "teacher"),
+    (lambda: data.Dataset(np.zeros((3, 2)), np.zeros(4)), ValueError, "Y"),
+    (lambda: data.Dataset(np.full((3, 2), np.nan), np.zeros(3)), ValueError, "X"),
+    (lambda: data.Dataset(np.zeros((3, 2)), np.zeros(3)).split(1.5), TypeError, "n_test"),
+])
+def test_more_bad_arguments(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

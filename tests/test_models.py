@@ -214,3 +214,73 @@ def test_bad_arguments_raise_value_errors_naming_them(call, match):
 def test_rng_must_be_a_generator():
     with pytest.raises(TypeError, match="rng"):
         models.MLP((2, 1)).init(0)
+
+
+def _small_objective():
+    return models.Objective(models.MLP((3, 1)), np.ones((2, 3)), np.zeros((2, 1)))
+
+
+@pytest.mark.parametrize("kw,error,match", [
+    (dict(clip_norm=-1.0), ValueError, "clip_norm"),      # ran gradient ascent before
+    (dict(clip_norm=0.0), ValueError, "clip_norm"),
+    (dict(clip_norm=np.nan), ValueError, "clip_norm"),    # switched clipping off before
+    (dict(max_norm=np.nan), ValueError, "max_norm"),      # switched divergence off before
+    (dict(max_norm=-1.0), ValueError, "max_norm"),        # reported a false divergence before
+    (dict(max_norm="1e6"), TypeError, "max_norm"),
+    (dict(lr="0.1"), TypeError, "lr"),
+    (dict(temperature=-1.0), ValueError, "temperature"),
+    (dict(method="sgd", batches=np.array([[0], [5], [1]])), ValueError, "batches"),
+    (dict(n_steps=10**13), ValueError, "n_steps"),        # refused before allocating
+])
+def test_train_refuses_bad_controls(kw, error, match):
+    args = dict(objective=_small_objective(), theta0=np.zeros(4), n_steps=3, lr=0.1) | kw
+    with pytest.raises(error, match=match):
+        models.train(**args)
+
+
+def test_max_norm_none_and_inf_only_test_finiteness():
+    model, obj, theta, _ = make("tanh", "mse")
+    ok = models.train(obj, theta, 20, 0.1, max_norm=None)
+    assert not ok.diverged and np.array_equal(ok.thetas, models.train(obj, theta, 20, 0.1).thetas)
+    assert not models.train(obj, theta, 20, 0.1, max_norm=np.inf).diverged
+    # a threshold below ||theta_1|| stops the run at step 1, keeping only the start
+    tight = models.train(obj, theta, 20, 0.1, max_norm=0.5 * np.linalg.norm(theta))
+    assert tight.diverged and tight.diverged_step == 1 and list(tight.steps) == [0]
+
+
+@pytest.mark.parametrize("call,error,match", [
+    (lambda: models.MLP((1, 2.7, 1)), TypeError, "sizes"),
+    (lambda: models.MLP((1, True, 1)), TypeError, "sizes"),
+    (lambda: models.MLP((1, 10**7, 10**7, 1)), ValueError, "sizes"),
+    (lambda: models.MLP((2, 1), residual=1), TypeError, "residual"),
+    (lambda: models.MLP((2, 1)).init(np.random.default_rng(), gain="a"), TypeError, "gain"),
+    (lambda: models.MLP((2, 1)).init(np.random.default_rng(), bias_std=-1), ValueError,
+     "bias_std"),
+    (lambda: models.Objective(models.MLP((3, 1)), np.ones((2, 3)), np.zeros((2, 1)),
+                              weight_decay="0.1"), TypeError, "weight_decay"),
+    (lambda: models.Objective(models.MLP((3, 1)), np.ones((2, 3)), [[0.0], [np.nan]]),
+     ValueError, "Y"),
+    (lambda: models.Objective(models.MLP((3, 1)), [[0, 0, np.inf]], [[0.0]]), ValueError, "X"),
+    (lambda: models.sgd_step(_small_objective(), np.zeros(4), 0.1, []), ValueError, "batch"),
+    (lambda: models.sgd_step(_small_objective(), np.zeros(4), 0.1, [2]), ValueError, "batch"),
+    (lambda: models.langevin_step(_small_objective(), np.zeros(4), 0.1, -1.0,
+                                  np.random.default_rng()), ValueError, "temperature"),
+    (lambda: models.gd_step(_small_objective(), np.zeros(4), 0.0), ValueError, "lr"),
+    (lambda: models.batch_sequence(10, 2, 10**13, np.random.default_rng()), ValueError,
+     "n_steps"),
+    (lambda: models.random_symmetry(models.MLP((2, 3, 1), "relu"), np.random.default_rng(),
+                                    flip_signs=True), ValueError, "flip_signs"),
+    (lambda: models.align(models.MLP((2, 3, 1)), np.zeros(13), np.zeros(13), max_sweeps=0),
+     ValueError, "max_sweeps"),
+])
+def test_new_refusals_name_their_argument(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_public_namespace_survives_the_split():
+    for name in set(models.__all__) - {"ACTIVATIONS"}:
+        assert getattr(models, name).__module__.startswith("uniqnets.models.")
+    assert models.ACTIVATIONS == ("tanh", "relu", "linear")
+    assert models.LOSSES == ("mse", "xent") and models.METHODS == ("gd", "sgd", "langevin")
+    from uniqnets.models import MLP, Objective, train, training_jvp  # noqa: F401
