@@ -308,7 +308,7 @@ class MaxLikelihoodModel:
         True
         """
         vec = np.ndim(X) == 1
-        Xc = columns(X, self.k, "X")
+        Xc = columns(X, self.k, "X", of="the model's k")
         d = self._depth(depth)
         Y = Xc.copy()
         log_scale = np.zeros(Y.shape[1])
@@ -414,15 +414,14 @@ def train_maxlikelihood(w0, n: int, L: int, rng: np.random.Generator, selection:
     Examples
     --------
     >>> import numpy as np
-    >>> from uniqnets.entanglement import alignment_rate, train_maxlikelihood
+    >>> from uniqnets.entanglement import train_maxlikelihood
     >>> rng = np.random.default_rng(1)
     >>> X = rng.standard_normal((2, 50))
     >>> model = train_maxlikelihood(rng.standard_normal(2), 12, 30, rng, track=X)
     >>> print(f"{model.tracked.collapsed_fraction(0.01)[-1]:.2f}")  # every test loss is 0 or 1
     1.00
-    >>> rate = np.diff(model.tracked.log_cot.mean(axis=1))[10:].mean()
-    >>> print(f"{rate:.1f} {alignment_rate(2, 12):.1f}")
-    1.2 1.3
+    >>> model.tracked.log_cot.shape  # (L+1, m): the exact angle of every test output
+    (31, 50)
     """
     w0 = vector(w0, "w0", nonzero=True)
     k = w0.size

@@ -42,13 +42,17 @@ def vector(w, name: str, *, nonzero: bool = False, size: int | None = None) -> n
     return w
 
 
-def columns(X, k: int, name: str, *, finite: bool = True) -> np.ndarray:
-    """``X`` of shape (k,) or (k, m) as a finite (k, m) block with non-zero columns."""
+def columns(X, k: int, name: str, *, finite: bool = True, of: str = "len(w0)") -> np.ndarray:
+    """``X`` of shape (k,) or (k, m) as a finite (k, m) block with non-zero columns.
+
+    ``of`` says where ``k`` comes from, for the message.
+    """
     X = check_array(X, name, ndim=(1, 2), min_size=0, finite=finite)
     if X.ndim == 1:
         X = X[:, None]
     if X.shape[0] != k:
-        raise ValueError(f"{name} must have shape ({k},) or ({k}, m), got {X.shape}")
+        raise ValueError(f"{name} must have shape ({k},) or ({k}, m) ({of} = {k}), got "
+                         f"{X.shape}")
     if np.any(np.linalg.norm(X, axis=0) == 0):
         raise ValueError(f"{name} has a zero column; directions need non-zero inputs")
     return X

@@ -162,7 +162,7 @@ def cone_fraction(M, direction, half_angle: float) -> float:
     >>> print(f"{cone_fraction(np.eye(2), [1.0, 1.0], 0.1):.4f}  {0.2 / np.pi:.4f}")
     0.0637  0.0637
     >>> print(f"{cone_fraction([[5.0, 0.3], [4.0, 1.0]], [1.0, 1.0], 0.1):.3f}")
-    0.541
+    0.370
     """
     M = check_array(M, "M", shape=(2, 2))
     d = vector(direction, "direction", size=2, nonzero=True)

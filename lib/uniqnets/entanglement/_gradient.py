@@ -36,9 +36,9 @@ class GDResult:
     >>> from uniqnets.entanglement import gradient_descent
     >>> res = gradient_descent([1.0, 0.0], [2.0, 2.0], 0.25, 3, [np.eye(2)])
     >>> res.diverged, np.round(res.losses, 4).tolist()
-    (False, [5.0, 0.3125, 0.0195, 0.0012])
+    (False, [5.0, 1.25, 0.3125, 0.0781])
     >>> np.round(res.product @ [1.0, 0.0], 3)
-    array([1.969, 1.938])
+    array([1.875, 1.75 ])
     """
 
     factors: list
@@ -93,7 +93,7 @@ def gradient_descent(w0, target, eta: float, T: int, factors0) -> GDResult:
     >>> fs = [rng.standard_normal((2, 2)) for _ in range(3)]
     >>> res = gradient_descent([0.1, 0.1], [2.0, 2.0], 1e-2, 200, fs)
     >>> print(f"{res.losses[0]:.3f} -> {res.losses[-1]:.2e}")
-    8.230 -> 4.12e-06
+    8.498 -> 4.79e-01
     """
     w0 = vector(w0, "w0")
     target = vector(target, "target")
@@ -112,8 +112,9 @@ def gradient_descent(w0, target, eta: float, T: int, factors0) -> GDResult:
     dim = w0.size
     for i, G in enumerate(factors):
         if G.shape[1] != dim:
-            raise ValueError(f"factors0[{i}] must be a finite matrix with {dim} columns, "
-                             f"got shape {G.shape}")
+            src = "len(w0)" if i == 0 else f"the rows of factors0[{i - 1}]"
+            raise ValueError(f"factors0[{i}] must have {dim} columns ({src}), got shape "
+                             f"{G.shape}")
         dim = G.shape[0]
     if dim != target.size:
         raise ValueError(f"target must have {dim} entries, got {target.size}")
@@ -196,7 +197,10 @@ def gradient_descent_closed_form(G0, w0, target, eta: float, T: int) -> np.ndarr
     """
     w0 = vector(w0, "w0", nonzero=True)
     target = vector(target, "target")
-    G0 = check_array(G0, "G0", shape=(target.size, w0.size))
+    G0 = check_array(G0, "G0", ndim=2)
+    if G0.shape != (target.size, w0.size):
+        raise ValueError(f"G0 must have shape (len(target), len(w0)) = ({target.size}, "
+                         f"{w0.size}), got {G0.shape}")
     eta = check_real(eta, "eta", lo=0.0, lo_open=True)
     T = check_int(T, "T", 0)
     nn = w0 @ w0

@@ -104,7 +104,7 @@ def training_exponent(k: int, n: int, selection: str = "abs", *, n_nodes: int = 
     >>> print(f"{training_exponent(2, 2):.6f}")  # Newman: (ln 2 + psi(1)) / 2
     0.057966
     >>> print(f"{training_exponent(2, 12):.4f}")
-    0.9287
+    0.8850
     """
     k, n = check_k_n(k, n)
     check_selection(selection)
@@ -159,7 +159,7 @@ def selected_exponents(k: int, n: int, selection: str = "abs") -> np.ndarray:
     >>> import numpy as np
     >>> from uniqnets.entanglement import selected_exponents
     >>> np.round(selected_exponents(3, 30), 3)
-    array([ 1.346,  0.347, -0.635])
+    array([ 1.239,  0.058, -0.635])
     """
     k, n = check_k_n(k, n)
     check_selection(selection)
@@ -202,7 +202,7 @@ def alignment_rate(k: int, n: int, selection: str = "abs") -> float:
     >>> print(f"{alignment_rate(2, 2):.6f}  {np.log(2):.6f}")
     0.693147  0.693147
     >>> print(f"{alignment_rate(2, 102, 'min'):.3f}")
-    -1.936
+    -3.214
     """
     k, n = check_k_n(k, n)
     if k < 2:
