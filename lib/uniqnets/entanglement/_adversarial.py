@@ -140,7 +140,7 @@ def psnr(reference, estimate, peak: float = 1.0) -> float:
 def predicted_psnr(alpha, log_misalignment, k: int, peak: float = 1.0):
     """PSNR of :func:`recover` (right sign) from the alignment alone.
 
-    The residual is ``alpha (u - s u')`` with ``||u - s u'||^2 = 2 (1 - |cos theta|)``, so
+    The residual is ``alpha (u - s u')`` with ``||u - s u'||^2 = 2 (1 - |cos theta|)``, so::
 
         PSNR = 10 log10(peak^2 k / (2 alpha^2)) - 10 log10(e) log(1 - |cos theta|).
 

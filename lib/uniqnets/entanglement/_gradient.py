@@ -153,7 +153,7 @@ def gradient_descent(w0, target, eta: float, T: int, factors0) -> GDResult:
 def gradient_descent_closed_form(G0, w0, target, eta: float, T: int) -> np.ndarray:
     """Closed form of Algorithm 2 with one factor.
 
-    The error obeys ``e_{t+1} = (1 - 2 eta ||w0||^2) e_t``, so after ``T`` steps
+    The error obeys ``e_{t+1} = (1 - 2 eta ||w0||^2) e_t``, so after ``T`` steps::
 
         G_T = G_0 + (1 - (1 - 2 eta ||w0||^2)^T) (target - G_0 w0) w0^T / ||w0||^2,
 
