@@ -66,6 +66,7 @@ def worker(args):
     from common import best_time
 
     from uniqnets import entanglement as E
+    from uniqnets.lyapunov import gaussian_product_exponents
 
     out = {"threads": args.threads}
     seed = 2024
@@ -105,7 +106,7 @@ def worker(args):
     t0 = time.perf_counter()
     lam = E.training_exponent(K, N)
     out["quadrature"] = {"seconds": time.perf_counter() - t0, "training_exponent": lam,
-                         "alignment_rate": lam - float(E.newman_exponents(K)[1])}
+                         "alignment_rate": lam - float(gaussian_product_exponents(K)[1])}
     t0 = time.perf_counter()
     draws = E.sample_training_growth(K, N, "abs", np.random.default_rng(seed), 2000)
     out["monte_carlo"] = {"seconds": time.perf_counter() - t0, "draws": draws.size,

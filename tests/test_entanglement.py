@@ -5,36 +5,35 @@ import pytest
 from scipy.special import digamma
 
 from uniqnets import entanglement as E
-from uniqnets.lyapunov import gaussian_product_exponents
+from uniqnets.lyapunov import gaussian_product_exponents, qr_exponents
 
 
 # -- spectra ------------------------------------------------------------------------------
-def test_newman_wrapper_is_the_lyapunov_formula():
-    for k in (1, 2, 7):
-        np.testing.assert_array_equal(E.newman_exponents(k, 2.0),
-                                      gaussian_product_exponents(k, 2.0))
+def test_newman_exponents_k2_gap_is_ln2():
     # k = 2: the gap is (psi(1) - psi(1/2)) / 2 = ln 2
-    lam = E.newman_exponents(2)
+    lam = gaussian_product_exponents(2)
     assert lam[0] - lam[1] == pytest.approx(np.log(2), abs=1e-14)
 
 
 @pytest.mark.parametrize("k", [2, 5])
 def test_qr_on_plain_gaussian_products_matches_newman(k):
     rng = np.random.default_rng(10)
-    res = E.lyapunov_spectrum_qr(rng.standard_normal((k, k)) for _ in range(20_000))
+    res = qr_exponents(rng.standard_normal((k, k)) for _ in range(20_000))
     se = res.stderr(n_blocks=40)
     # independent factors: ~uncorrelated increments with sd < 1, so se ~ 1/sqrt(2e4);
     # five standard errors bound an honest miss
     assert np.all(se < 0.01)
-    np.testing.assert_array_less(np.abs(res.exponents - E.newman_exponents(k)), 5 * se)
+    np.testing.assert_array_less(np.abs(res.exponents - gaussian_product_exponents(k)), 5 * se)
 
 
 def test_training_exponent_without_selection_is_newman():
     for k in (1, 2, 9):
         assert E.training_exponent(k, k) == pytest.approx(0.5 * (np.log(2) + digamma(k / 2)),
                                                           abs=1e-14)
-        assert E.training_exponent(k, 3 * k, "none") == pytest.approx(E.newman_exponents(k)[0])
-    np.testing.assert_allclose(E.selected_exponents(4, 4), E.newman_exponents(4), atol=1e-14)
+        assert E.training_exponent(k, 3 * k, "none") == pytest.approx(
+            gaussian_product_exponents(k)[0])
+    np.testing.assert_allclose(E.selected_exponents(4, 4), gaussian_product_exponents(4),
+                               atol=1e-14)
 
 
 @pytest.mark.parametrize("k, n, selection", [(2, 3, "abs"), (2, 102, "abs"), (2, 102, "signed"),
@@ -61,7 +60,7 @@ def test_selected_spectrum_vs_qr_along_trained_product():
     rng = np.random.default_rng(12)
     k, n, L = 3, 20, 4000
     model = E.train_maxlikelihood(rng.standard_normal(k), n, L, rng)
-    res = E.lyapunov_spectrum_qr(model)
+    res = qr_exponents(model.iter_layers())
     se = res.stderr(n_blocks=40)
     pred = E.selected_exponents(k, n)
     assert np.all(se < 0.03)
@@ -227,7 +226,7 @@ def test_bad_arguments():
     with pytest.raises(TypeError, match="n"):
         E.train_maxlikelihood(np.ones(2), 3.5, 2, rng)
     with pytest.raises(ValueError, match="k"):
-        E.newman_exponents(0)
+        gaussian_product_exponents(0)
     with pytest.raises(ValueError, match="k"):
         E.selected_exponents(0, 3)
     with pytest.raises(ValueError, match="n must be >= k"):
