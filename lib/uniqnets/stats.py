@@ -64,8 +64,9 @@ def batch_means(x, n_blocks: int = 20) -> tuple[float, float]:
     The sequence is cut into ``n_blocks`` contiguous blocks of equal length (a
     remainder at the end is dropped); the standard deviation of the block means over
     ``sqrt(n_blocks)`` estimates the error of the mean once blocks are longer than
-    the correlation time (Flyvbjerg and Petersen 1989). With fewer than ``2 * n_blocks`` values, ``n_blocks``
-    is lowered to ``len(x) // 2`` so that every block holds at least two values.
+    the correlation time (Flyvbjerg and Petersen 1989). With fewer than
+    ``2 * n_blocks`` values, ``n_blocks`` is lowered to ``len(x) // 2`` so that every
+    block holds at least two values.
 
     Parameters
     ----------
