@@ -64,7 +64,7 @@ import numpy as np
 import scipy.linalg as sla
 from scipy.special import logsumexp
 
-from ._validate import check_int
+from .._validate import check_int
 
 __all__ = [
     "BinnedEntropy",
@@ -369,7 +369,7 @@ def sample_gaussian_chain(x0, drift, noise_cov, n_steps: int, rng: np.random.Gen
     -------
     GaussianChainPath
     """
-    from ._validate import check_rng as _check_rng
+    from .._validate import check_rng as _check_rng
 
     rng = _check_rng(rng)
     x0 = np.asarray(x0, dtype=float)
@@ -1083,7 +1083,7 @@ class MinibatchNoise:
     """
 
     def __init__(self, objective, batch_size: int, replace: bool = False):
-        from .models import Objective
+        from ..models import Objective
 
         if not isinstance(objective, Objective):
             raise TypeError(f"objective must be an Objective, got {type(objective).__name__}")

@@ -47,7 +47,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial.distance import cdist, directed_hausdorff, pdist, squareform
 
-from ._validate import check_int
+from .._validate import check_int
 
 __all__ = [
     "ISOMORPHIC",
