@@ -49,8 +49,7 @@ diagrams", ACM J. Exp. Algorithmics 22 (2017) (hera).
 """
 
 from ._cloud import pca_basis, trajectory_cloud
-# WASSERSTEIN_BACKENDS is a constant of the namespace, not a function to check
-from ._diagram_distance import WASSERSTEIN_BACKENDS, bottleneck, wasserstein  # noqa: F401
+from ._diagram_distance import WASSERSTEIN_BACKENDS, bottleneck, wasserstein  # noqa: F401 (a constant)
 from ._isomorphism import ISOMORPHIC, NOT_ISOMORPHIC, UNDECIDED, rips_isomorphism
 from ._persistence import rips_diagrams
 from ._polyline import polyline_distance
