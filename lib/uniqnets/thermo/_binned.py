@@ -163,7 +163,8 @@ def binned_entropy_production(path, bins, *, range=None, pseudocount: float = 0.
     0.79 (noise level 0.0015)
     """
     pseudocount = check_real(pseudocount, "pseudocount", lo=0.0)
-    arr = check_array(path, "path", dtype=None, finite=False)
+    # labels keep their integer dtype; states are numbers (finite: checked when binned)
+    arr = check_array(path, "path", dtype=None if bins is None else float, finite=False)
     if bins is None:
         if arr.ndim not in (1, 2):
             raise ValueError("with bins=None, path must have shape (n_pts,) or (n_paths, n_pts)")

@@ -234,11 +234,12 @@ def grid_transition_matrix(grid, drift: Callable, noise_var):
     if np.any(h <= 0) or not np.allclose(h, h[0], rtol=1e-8):
         raise ValueError("grid must be uniform and increasing")
     h = h[0]
-    mu = x + check_array(drift(x), "drift(grid)", finite=False, min_size=0)
+    b = check_array(drift(x), "drift(grid)", finite=False, min_size=0)
     q = check_array(noise_var(x) if callable(noise_var) else np.full_like(x, noise_var),
                     "noise_var(grid)", finite=False, min_size=0)
-    if mu.shape != x.shape or q.shape != x.shape:
+    if b.shape != x.shape or q.shape != x.shape:
         raise ValueError("drift and noise_var must return one value per grid point")
+    mu = x + b
     if not np.all(np.isfinite(q)) or np.any(q <= 0):
         raise ValueError("noise_var must be positive at every grid point")
     logk = (-0.5 * (x[None, :] - mu[:, None]) ** 2 / q[:, None]
