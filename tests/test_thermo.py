@@ -441,7 +441,7 @@ def test_bad_input_raises_clear_errors():
         th.path_entropy_production(path, drift, np.array([[1.0, 0.5], [0.0, 1.0]]))
     with pytest.raises(ValueError, match="noise_cov must have shape"):
         th.path_entropy_production(path, drift, np.eye(3))
-    with pytest.raises(ValueError, match="noise_cov must be positive"):
+    with pytest.raises(ValueError, match="noise_cov must be > 0"):
         th.path_entropy_production(path, drift, -1.0)
     with pytest.raises(ValueError, match="drift"):
         th.path_entropy_production(path, lambda X: X[:, :1], 1.0)

@@ -1,0 +1,167 @@
+"""Bad input for ``uniqnets.thermo`` (see ``tests/bad_input/__init__.py``)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from uniqnets import data, models
+from uniqnets import thermo as th
+
+from . import (
+    ARRAY,
+    BOOLEAN,
+    CALLABLE,
+    CHOICE,
+    NONNEG_INT,
+    NONNEG_REAL,
+    POS_INT,
+    POS_REAL,
+    RNG,
+    SIZE,
+    WRONG_TYPE,
+    Case,
+)
+
+NAN = math.nan
+I2 = np.eye(2)
+ROT = np.array([[0.0, -1.0], [1.0, 0.0]])
+
+#: a matrix argument of shape (2, 2)
+MATRIX = ARRAY + [(np.full((2, 2), NAN), ValueError), (np.zeros((2, 3)), ValueError),
+                  (np.zeros((0, 0)), ValueError), (np.zeros(2), ValueError)]
+#: a symmetric positive-definite (2, 2) matrix
+SPD = MATRIX + [(np.diag([1.0, -1.0]), ValueError), (np.diag([1.0, 0.0]), ValueError),
+                ([[1.0, 0.5], [0.0, 1.0]], ValueError)]
+#: the same, when the dimension 2 is fixed by another argument
+SPD2 = SPD + [(np.eye(3), ValueError)]
+#: an optional mean of shape (2,) (None is valid)
+MEAN = [("abc", TypeError), ([[1.0, "x"]], TypeError), (np.zeros(3), ValueError),
+        ([NAN, 0.0], ValueError)]
+#: a variance: a real > 0
+VARIANCE = POS_REAL
+#: a row-stochastic (2, 2) matrix
+STOCHASTIC = MATRIX + [([[0.5, 0.6], [0.5, 0.5]], ValueError),
+                       ([[1.5, -0.5], [0.5, 0.5]], ValueError)]
+
+P2 = np.array([[0.9, 0.1], [0.2, 0.8]])
+PATH = np.cumsum(np.random.default_rng(0).standard_normal((2, 30, 2)) * 0.3, axis=1)
+
+
+def _drift(X):
+    return -0.5 * X
+
+
+def _logp(t, X):
+    return -0.5 * np.sum(X**2, axis=1) - np.log(2 * np.pi)
+
+
+_rng = np.random.default_rng(1)
+_ds = data.sine_regression(6, _rng)
+_model = models.MLP((1, 3, 1))
+OBJECTIVE = models.Objective(_model, _ds.X, _ds.Y)
+
+_LG = th.linear_gaussian_entropy_production(0.5 * I2, I2, 2 * I2, 3)
+_PE = th.path_entropy_production(PATH[0], _drift, 1.0, log_density=_logp)
+
+CASES = [
+    # -- closed forms ------------------------------------------------------------------
+    Case("gaussian_entropy", th.gaussian_entropy, {"C": I2}, {"C": SPD}),
+    Case("euler_ou_chain", th.euler_ou_chain, {"A": I2 + ROT, "D": I2, "eta": 0.1},
+         {"A": MATRIX, "D": SPD2, "eta": POS_REAL}),
+    Case("linear_gaussian_stationary_entropy_production",
+         th.linear_gaussian_stationary_entropy_production, {"M": 0.5 * I2, "Q": I2},
+         {"M": MATRIX + [(1.1 * I2, ValueError)], "Q": SPD2}),
+    Case("linear_gaussian_entropy_production", th.linear_gaussian_entropy_production,
+         {"M": 0.5 * I2, "Q": I2, "C0": 2 * I2, "n_steps": 3, "m0": [1.0, 0.0]},
+         {"M": MATRIX, "Q": SPD2, "C0": SPD2, "n_steps": SIZE, "m0": MEAN}),
+    Case("LinearGaussianEntropy", lambda t, X: _LG.log_density(t, X),
+         {"t": 1, "X": np.zeros((3, 2))},
+         {"t": NONNEG_INT + [(4, ValueError)],
+          "X": ARRAY + [(np.zeros((3, 3)), ValueError), (np.full((1, 2), NAN), ValueError),
+                        (np.zeros((2, 2, 2)), ValueError), (np.zeros((0, 2)), ValueError)]}),
+    Case("ou_stationary_entropy_production", th.ou_stationary_entropy_production,
+         {"A": I2 + ROT, "D": I2}, {"A": MATRIX + [(-I2, ValueError)], "D": SPD2}),
+    Case("ou_entropy_production", th.ou_entropy_production,
+         {"A": I2 + ROT, "D": I2, "C0": 2 * I2, "t": [0.0, 1.0], "m0": [1.0, 0.0]},
+         {"A": MATRIX + [(-I2, ValueError)], "D": SPD2, "C0": SPD2,
+          "t": ARRAY + [(-1.0, ValueError), (NAN, ValueError), (math.inf, ValueError),
+                        (np.zeros((2, 2)), ValueError), ([], ValueError)],
+          "m0": MEAN}),
+    Case("OUEntropy", exempt="a result container built by ou_entropy_production"),
+    # -- paths ---------------------------------------------------------------------------
+    Case("path_entropy_production", th.path_entropy_production,
+         {"path": PATH, "drift": _drift, "noise_cov": 0.5, "log_density": _logp,
+          "batched": True},
+         {"path": ARRAY + [(np.zeros(5), ValueError), (np.zeros((1, 2)), ValueError),
+                           (np.zeros((5, 0)), ValueError),
+                           (np.zeros((2, 2, 2, 2)), ValueError)],
+          "drift": [("abc", TypeError), (None, TypeError), (np.zeros((4, 2)), ValueError),
+                    (lambda X: X[:, :1], ValueError), (lambda X: "abc", TypeError)],
+          "noise_cov": VARIANCE + [(None, TypeError), (np.eye(3), ValueError),
+                                   ([[1.0, 0.5], [0.0, 1.0]], ValueError),
+                                   (np.diag([1.0, -1.0]), ValueError),
+                                   (np.full((2, 2), NAN), ValueError),
+                                   (np.zeros((2, 30, 2, 3)), ValueError),
+                                   (lambda X: np.zeros((len(X), 2, 2)), ValueError),
+                                   (lambda X: np.zeros((len(X), 3)), ValueError)],
+          "log_density": CALLABLE + [(lambda t, X: np.zeros(3), ValueError)],
+          "batched": BOOLEAN}),
+    Case("PathEntropy", lambda which: _PE.cumulative(which), {"which": "total"},
+         {"which": CHOICE + [("heat", ValueError)]}),
+    Case("sample_gaussian_chain", th.sample_gaussian_chain,
+         {"x0": np.zeros(2), "drift": _drift, "noise_cov": 0.5, "n_steps": 5,
+          "rng": np.random.default_rng(2), "batched": True, "max_norm": 1e6},
+         {"x0": ARRAY + [([NAN, 0.0], ValueError), (np.zeros((2, 2, 2)), ValueError),
+                         (np.zeros(0), ValueError)],
+          "drift": CALLABLE + [(None, TypeError), (lambda X: X[:, :1], ValueError)],
+          "noise_cov": VARIANCE + [(None, TypeError), (np.eye(3), ValueError),
+                                   (np.diag([1.0, -1.0]), ValueError),
+                                   (lambda X: np.zeros((len(X), 2, 2)), ValueError)],
+          "n_steps": SIZE, "rng": RNG, "batched": BOOLEAN,
+          "max_norm": [(True, TypeError), ("2", TypeError), (object(), TypeError),
+                       (NAN, ValueError), (-1, ValueError), (0, ValueError)]}),
+    Case("GaussianChainPath", exempt="a result container built by sample_gaussian_chain"),
+    # -- finite chains -------------------------------------------------------------------
+    Case("stationary_distribution", th.stationary_distribution, {"P": P2},
+         {"P": STOCHASTIC + [(I2, ValueError)]}),
+    Case("markov_entropy_production", th.markov_entropy_production,
+         {"P": P2, "p": [0.5, 0.5], "log_P": np.log(P2)},
+         {"P": STOCHASTIC,
+          "p": [("abc", TypeError), ([[1.0, "x"]], TypeError), ([0.5, 0.6], ValueError),
+                ([1.0], ValueError), ([NAN, 1.0], ValueError), ([1.5, -0.5], ValueError)],
+          "log_P": [("abc", TypeError), ([[1.0, "x"]], TypeError),
+                    (np.zeros((3, 3)), ValueError), (np.full((2, 2), NAN), ValueError)]}),
+    Case("MarkovEntropy", exempt="a result container built by markov_entropy_production"),
+    Case("grid_transition_matrix", th.grid_transition_matrix,
+         {"grid": np.linspace(-3, 3, 31), "drift": _drift, "noise_var": 0.5},
+         {"grid": ARRAY + [(np.zeros((3, 3)), ValueError), ([0.0, 1.0], ValueError),
+                           ([0.0, 1.0, 3.0], ValueError), ([0.0, NAN, 2.0], ValueError),
+                           ([2.0, 1.0, 0.0], ValueError),
+                           (np.arange(3_000_000.0), ValueError)],  # K^2 floats: absurd
+          "drift": CALLABLE + [(None, TypeError), (lambda x: x[:2], ValueError)],
+          "noise_var": VARIANCE + [(None, TypeError), (lambda x: -1.0 - x * x, ValueError)]}),
+    # -- estimators ----------------------------------------------------------------------
+    Case("binned_entropy_production", th.binned_entropy_production,
+         {"path": PATH, "bins": 3, "range": [(-1.0, 1.0), (-1.0, 1.0)], "pseudocount": 0.5},
+         {"path": ARRAY + [(np.zeros(5), ValueError), (np.zeros((1, 2)), ValueError),
+                           (np.full((4, 2), NAN), ValueError)],
+          "bins": POS_INT + [("abc", TypeError), ([3], ValueError),
+                             ([3, [1.0, 0.0]], ValueError), ([3, 2.5], TypeError),
+                             (10**13, ValueError)],
+          "range": [("abc", TypeError), ([[1.0, "x"]], TypeError),
+                    (np.zeros((3, 2)), ValueError), ([(0.0, NAN), (0.0, 1.0)], ValueError)],
+          "pseudocount": NONNEG_REAL}),
+    Case("BinnedEntropy", exempt="a result container built by binned_entropy_production"),
+    Case("fluctuation_theorem_check", th.fluctuation_theorem_check,
+         {"sigmas": [0.1, -0.2, 0.3]},
+         {"sigmas": ARRAY + [([1.0], ValueError), ([0.0, NAN], ValueError),
+                             ([0.0, math.inf], ValueError), ([], ValueError)]}),
+    Case("FluctuationCheck",
+         exempt="a result container built by fluctuation_theorem_check"),
+    Case("MinibatchNoise", th.MinibatchNoise,
+         {"objective": OBJECTIVE, "batch_size": 2, "replace": False},
+         {"objective": WRONG_TYPE, "batch_size": POS_INT + [(7, ValueError)],
+          "replace": BOOLEAN}),
+]
