@@ -26,3 +26,4 @@ STYLE = {
 def use_style() -> None:
     """Apply :data:`STYLE` to matplotlib's global rcParams (call once per notebook)."""
     mpl.rcParams.update(STYLE)
+from ._figures_training import distance_curves, estimator_errors, exponent_scan  # noqa: E402, F401
