@@ -33,3 +33,4 @@ def use_style() -> None:
     False
     """
     mpl.rcParams.update(STYLE)
+from ._figures_training import distance_curves, estimator_errors, exponent_scan  # noqa: E402, F401
