@@ -55,9 +55,9 @@ from scipy.optimize import minimize
 from scipy.sparse.linalg import LinearOperator, eigsh
 from scipy.special import digamma
 
-from . import models
-from ._validate import check_int as _check_int
-from ._validate import check_rng
+from .. import models
+from .._validate import check_int as _check_int
+from .._validate import check_rng
 
 __all__ = [
     "LyapunovResult",
