@@ -279,6 +279,9 @@ def qr_exponents(matrices: Iterable, k: int | None = None, Q0=None) -> QRResult:
         if k > d:
             raise ValueError(f"k must be in 1..{d}, got {k}")
         Q0 = np.eye(d, k)
+    elif not callable(first) and np.shape(first) != (Q0.shape[0],) * 2:
+        raise ValueError(f"matrices must be ({Q0.shape[0]}, {Q0.shape[0]}) for Q0 of shape "
+                         f"{Q0.shape}, factor 0 has shape {np.shape(first)}")
     log_r, Q = _accumulate(itertools.chain([first], it), Q0)
     return QRResult(log_r.mean(axis=0), log_r, Q)
 

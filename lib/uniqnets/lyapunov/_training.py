@@ -391,7 +391,7 @@ def training_spectrum(objective, theta0, lr: float, n_steps: int, k: int = 1, *,
         if batches.min() < 0 or batches.max() >= obj.n_samples:
             raise ValueError(f"batches must hold sample indices in 0..{obj.n_samples - 1}")
     temperature = check_real(temperature, "temperature", lo=0.0)
-    if method == "langevin":
+    if rng is not None or method == "langevin":
         rng = check_rng(rng)
     if clip_norm is not None:
         clip_norm = check_real(clip_norm, "clip_norm", lo=0.0, lo_open=True)
