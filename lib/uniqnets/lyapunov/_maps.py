@@ -288,23 +288,23 @@ def lyapunov_spectrum(step: Callable, jvp: Callable, x0, n_steps: int, k: int = 
 
 # -- flows ----------------------------------------------------------------------------------
 
-def _rk4_step(F: Callable, x: tuple, t: float, h: float) -> tuple:
+def _rk4_step(F: Callable, x: list, t: float, h: float) -> list:
     """One classical RK4 step of ``dx/dt = F(x, t)`` from time ``t`` with step ``h``.
 
-    The state is a tuple of arrays (one array for :func:`rk4_map`; the state and its
-    tangent frame for :func:`lyapunov_spectrum_flow`) and ``F`` returns a tuple of the
+    The state is a list of arrays (one array for :func:`rk4_map`; the state and its
+    tangent frame for :func:`lyapunov_spectrum_flow`) and ``F`` returns a list of the
     same shapes; every component goes through the same stages.  Written by hand
     (rather than with ``scipy.integrate``) because the tangent frame must follow the
     state's fixed steps exactly, renormalised in between.
     """
     a = 0.5 * h
     k1 = F(x, t)
-    k2 = F(tuple(xi + a * ki for xi, ki in zip(x, k1, strict=True)), t + a)
-    k3 = F(tuple(xi + a * ki for xi, ki in zip(x, k2, strict=True)), t + a)
-    k4 = F(tuple(xi + h * ki for xi, ki in zip(x, k3, strict=True)), t + h)
+    k2 = F([xi + a * ki for xi, ki in zip(x, k1, strict=True)], t + a)
+    k3 = F([xi + a * ki for xi, ki in zip(x, k2, strict=True)], t + a)
+    k4 = F([xi + h * ki for xi, ki in zip(x, k3, strict=True)], t + h)
     b = h / 6.0
-    return tuple(xi + b * (p + 2.0 * q + 2.0 * r + s)
-                 for xi, p, q, r, s in zip(x, k1, k2, k3, k4, strict=True))
+    return [xi + b * (p + 2.0 * q + 2.0 * r + s)
+            for xi, p, q, r, s in zip(x, k1, k2, k3, k4, strict=True)]
 
 
 def rk4_map(f: Callable, dt: float, time_dependent: bool = False) -> Callable:
@@ -341,10 +341,10 @@ def rk4_map(f: Callable, dt: float, time_dependent: bool = False) -> Callable:
     td = check_bool(time_dependent, "time_dependent")
 
     def F(y, s):
-        return (f(y[0], s),) if td else (f(y[0]),)
+        return [f(y[0], s)] if td else [f(y[0])]
 
     def step(x, n=0):
-        return _rk4_step(F, (x,), n * h, h)[0]
+        return _rk4_step(F, [x], n * h, h)[0]
 
     return step
 
@@ -435,11 +435,11 @@ def lyapunov_spectrum_flow(f: Callable, jac: Callable, x0, t_total: float, dt: f
         y, V = yV
         dy = f(y, s) if td else f(y)
         if as_jvp:
-            return dy, (jac(y, V, s) if td else jac(y, V))
-        return dy, (jac(y, s) if td else jac(y)) @ V
+            return [dy, jac(y, V, s) if td else jac(y, V)]
+        return [dy, (jac(y, s) if td else jac(y)) @ V]
 
     def advance(y, V, n):
-        return _rk4_step(F, (y, V), n * h, h)
+        return _rk4_step(F, [y, V], n * h, h)
 
     Q = _initial_frame(x.size, k, Q0, rng)
     return _spectrum(advance, x, n_steps, Q, n_transient, renorm_every, max_norm, progress, h)
