@@ -1,0 +1,201 @@
+"""Bad input for uniqnets.lyapunov (see tests/bad_input/__init__.py for the format)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from bad_input import (
+    ABSURD,
+    ARRAY,
+    BOOLEAN,
+    CALLABLE,
+    CHOICE,
+    NONNEG_INT,
+    NONNEG_REAL,
+    POS_INT,
+    POS_REAL,
+    REAL,
+    SIZE,
+    Case,
+)
+from uniqnets import lyapunov as L
+from uniqnets import models
+
+NAN = math.nan
+
+# a tiny network (d = 9 parameters) on 8 points: every call below takes milliseconds
+_rng = np.random.default_rng(0)
+_X = _rng.standard_normal((8, 2))
+OBJ = models.Objective(models.MLP((2, 2, 1), "tanh"), _X, np.tanh(_X[:, :1]), "mse",
+                       weight_decay=1e-2)
+THETA = OBJ.model.init(np.random.default_rng(1))
+D = OBJ.model.n_params
+BATCHES = models.batch_sequence(OBJ.n_samples, 2, 3, np.random.default_rng(2))
+
+HENON = L.henon()
+LORENZ = L.lorenz()
+
+#: an optional array argument (None is valid, so not in the list)
+OPT_ARRAY = [("abc", TypeError), ([[1.0, "x"]], TypeError), (object(), TypeError)]
+#: an optional Generator (None is valid)
+OPT_RNG = [(0, TypeError), (0.5, TypeError), ("seed", TypeError)]
+#: a divergence threshold: > 0 or inf, or None
+MAX_NORM = [(True, TypeError), ("abc", TypeError), (NAN, ValueError), (-1.0, ValueError),
+            (0.0, ValueError)]
+#: an optional callable
+OPT_CALLABLE = CALLABLE + [(object(), TypeError)]
+#: a required callable
+REQ_CALLABLE = OPT_CALLABLE + [(None, TypeError)]
+#: a number of exponents k for a state of dimension 2
+K2 = POS_INT + [(3, ValueError), (10**13, ValueError)]
+
+
+def _stderr_of(cls):
+    def call(n_blocks):
+        return cls(np.zeros(1), np.zeros((10, 1)), np.eye(1)).stderr(n_blocks)
+    return call
+
+
+def _twin_methods(eps, window):
+    tw = L.TwinResult(np.array([1.0, 2.0, 4.0, 8.0]), np.ones(1), np.ones(1), np.ones(1))
+    return tw.divergence_time(eps), tw.local_rates(window)
+
+
+STDERR = POS_INT + [(1, ValueError), (6, ValueError)]  # 10 increments: 2..5 blocks
+QR10 = L.QRResult(np.zeros(1), np.zeros((10, 1)), np.eye(1))
+
+CASES = [
+    # -- _qr ---------------------------------------------------------------------------------
+    Case("gaussian_product_exponents", L.gaussian_product_exponents,
+         valid={"k": 3, "sigma": 1.0}, bad={"k": SIZE, "sigma": POS_REAL}),
+    Case("QRResult", _stderr_of(L.QRResult), valid={"n_blocks": 2},
+         bad={"n_blocks": STDERR}),
+    Case("qr_exponents", L.qr_exponents,
+         valid={"matrices": [np.eye(2)] * 3, "k": 2, "Q0": None},
+         bad={"matrices": [("abc", TypeError), (5, TypeError), (None, TypeError),
+                           ([], ValueError), ([np.ones((2, 3))], ValueError),
+                           ([np.array([[NAN, 0.0], [0.0, 1.0]])], ValueError),
+                           ([[["a", "b"], ["c", "d"]]], TypeError),
+                           (np.eye(2), ValueError), ([np.eye(2), np.ones(3)], ValueError)],
+              "k": K2,
+              "Q0": OPT_ARRAY + [(np.ones((2, 2)), ValueError), (np.eye(2, 1), ValueError),
+                                 (np.full((2, 2), NAN), ValueError), (np.ones(2), ValueError),
+                                 (np.eye(3, 2), ValueError)]}),
+    Case("finite_time_exponents", L.finite_time_exponents,
+         valid={"result": QR10, "window": 2},
+         bad={"result": [(None, TypeError), ("abc", TypeError),
+                         (np.zeros((10, 1)), TypeError)],
+              "window": POS_INT + [(11, ValueError)]}),
+    # -- _maps -------------------------------------------------------------------------------
+    Case("LyapunovResult", _stderr_of(L.LyapunovResult), valid={"n_blocks": 2},
+         bad={"n_blocks": STDERR}),
+    Case("lyapunov_spectrum", L.lyapunov_spectrum,
+         valid={"step": HENON.step, "jvp": HENON.jvp, "x0": [0.0, 0.0], "n_steps": 10,
+                "k": 1, "n_transient": 0, "renorm_every": 1, "Q0": None, "rng": None,
+                "time_dependent": False, "max_norm": None, "progress": False},
+         bad={"step": REQ_CALLABLE, "jvp": REQ_CALLABLE,
+              "x0": ARRAY + [([NAN, 0.0], ValueError), ([], ValueError),
+                             (np.zeros((2, 2)), ValueError)],
+              "n_steps": SIZE, "k": K2, "n_transient": NONNEG_INT,
+              "renorm_every": POS_INT + [(3, ValueError)],
+              "Q0": OPT_ARRAY + [(np.ones((2, 2)), ValueError), (np.zeros((2, 1)), ValueError),
+                                 (np.full((2, 1), NAN), ValueError)],
+              "rng": OPT_RNG, "time_dependent": BOOLEAN, "max_norm": MAX_NORM,
+              "progress": BOOLEAN}),
+    Case("lyapunov_spectrum_flow", L.lyapunov_spectrum_flow,
+         valid={"f": LORENZ.f, "jac": LORENZ.jac, "x0": LORENZ.x0, "t_total": 0.1,
+                "dt": 0.01, "k": 1, "t_transient": 0.0, "renorm_every": 1, "Q0": None,
+                "rng": None, "time_dependent": False, "jac_is_jvp": False,
+                "max_norm": None, "progress": False},
+         bad={"f": REQ_CALLABLE, "jac": REQ_CALLABLE,
+              "x0": ARRAY + [([1.0, math.inf, 0.0], ValueError), ([], ValueError)],
+              "t_total": POS_REAL + [(0.001, ValueError), (1e13, ValueError)],
+              "dt": POS_REAL + [(1e-15, ValueError)],
+              "k": POS_INT + [(4, ValueError), (10**13, ValueError)],
+              "t_transient": NONNEG_REAL,
+              "renorm_every": POS_INT + [(3, ValueError)],
+              "Q0": OPT_ARRAY + [(np.ones((3, 2)), ValueError), (np.zeros((3, 1)), ValueError)],
+              "rng": OPT_RNG, "time_dependent": BOOLEAN, "jac_is_jvp": BOOLEAN,
+              "max_norm": MAX_NORM, "progress": BOOLEAN}),
+    Case("rk4_map", L.rk4_map, valid={"f": LORENZ.f, "dt": 0.01, "time_dependent": False},
+         bad={"f": REQ_CALLABLE, "dt": POS_REAL, "time_dependent": BOOLEAN}),
+    # -- _twins ------------------------------------------------------------------------------
+    Case("TwinResult", _twin_methods, valid={"eps": 1.0, "window": 1},
+         bad={"eps": POS_REAL, "window": POS_INT + [(4, ValueError)]}),
+    Case("twin_divergence", L.twin_divergence,
+         valid={"step": HENON.step, "x0": [0.0, 0.0], "delta0": 1e-8, "n_steps": 5,
+                "rng": np.random.default_rng(0), "step_twin": None, "time_dependent": False,
+                "norm": None, "max_norm": None},
+         bad={"step": REQ_CALLABLE,
+              "x0": ARRAY + [([NAN, 0.0], ValueError), ([], ValueError)],
+              "delta0": [(True, TypeError), ("abc", TypeError), ("2", TypeError),
+                         (None, TypeError), (NAN, ValueError), (math.inf, ValueError),
+                         (-1.0, ValueError), (0.0, ValueError), (np.ones(3), ValueError),
+                         ([NAN, 0.0], ValueError), ([1.0, "x"], TypeError)],
+              "n_steps": SIZE,
+              "rng": [(None, TypeError), (0, TypeError), (0.5, TypeError), ("seed", TypeError)],
+              "step_twin": OPT_CALLABLE, "time_dependent": BOOLEAN, "norm": OPT_CALLABLE,
+              "max_norm": MAX_NORM}),
+    Case("predicted_divergence_time", L.predicted_divergence_time,
+         valid={"lam": 0.5, "delta0": 1e-10, "eps": 1e-3},
+         bad={"lam": REAL, "delta0": POS_REAL, "eps": POS_REAL}),
+    # -- _reference --------------------------------------------------------------------------
+    Case("ReferenceMap", exempt="a frozen record built by logistic and henon; its one "
+                                "property (dim) takes no argument"),
+    Case("ReferenceFlow", exempt="a frozen record built by lorenz; its one property (dim) "
+                                 "takes no argument"),
+    Case("logistic", L.logistic, valid={"r": 4.0, "x0": 0.2},
+         bad={"r": POS_REAL + [(5.0, ValueError)],
+              "x0": REAL + [(0.0, ValueError), (1.0, ValueError), (-0.1, ValueError)]}),
+    Case("henon", L.henon, valid={"a": 1.4, "b": 0.3},
+         bad={"a": REAL, "b": REAL + [(0.0, ValueError)]}),
+    Case("lorenz", L.lorenz, valid={"sigma": 10.0, "rho": 28.0, "beta": 8.0 / 3.0},
+         bad={"sigma": REAL, "rho": REAL, "beta": REAL}),
+    # -- _training ---------------------------------------------------------------------------
+    Case("TrainingSpectrum", _stderr_of(L.TrainingSpectrum), valid={"n_blocks": 2},
+         bad={"n_blocks": STDERR}),
+]
+
+OBJECTIVE = [(None, TypeError), ("loss", TypeError), (object(), TypeError)]
+THETAS = ARRAY + [(THETA[:-1], ValueError), (np.full(D, NAN), ValueError)]
+
+CASES += [
+    Case("sharpness", L.sharpness,
+         valid={"objective": OBJ, "theta": THETA, "k": 1, "tol": 0.0, "v0": None},
+         bad={"objective": OBJECTIVE, "theta": THETAS,
+              "k": POS_INT + [(D, ValueError), (10**13, ValueError)], "tol": NONNEG_REAL,
+              "v0": OPT_ARRAY + [(np.ones(D - 1), ValueError), (np.full(D, NAN), ValueError)]}),
+    Case("hessian_spectrum", L.hessian_spectrum, valid={"objective": OBJ, "theta": THETA},
+         bad={"objective": OBJECTIVE, "theta": THETAS}),
+    Case("critical_point", L.critical_point,
+         valid={"objective": OBJ, "theta0": THETA, "gtol": 1e-6, "maxiter": 2},
+         bad={"objective": OBJECTIVE, "theta0": THETAS, "gtol": POS_REAL, "maxiter": POS_INT}),
+    Case("fixed_point_exponents", L.fixed_point_exponents,
+         valid={"eigenvalues": [3.0, 1.0], "lr": 0.5},
+         bad={"eigenvalues": ARRAY + [([], ValueError), ([NAN], ValueError),
+                                      (np.ones((2, 2)), ValueError)],
+              "lr": POS_REAL}),
+    Case("training_spectrum", L.training_spectrum,
+         valid={"objective": OBJ, "theta0": THETA, "lr": 0.1, "n_steps": 3, "k": 1,
+                "n_transient": 0, "method": "sgd", "batches": BATCHES, "temperature": 0.0,
+                "rng": None, "clip_norm": None, "Q0": None, "frame_rng": None,
+                "max_norm": 1e6, "save_every": None, "chunk": 500, "progress": False},
+         bad={"objective": OBJECTIVE, "theta0": THETAS, "lr": POS_REAL, "n_steps": SIZE,
+              "k": POS_INT + [(D + 1, ValueError), (10**13, ValueError)],
+              "n_transient": NONNEG_INT + ABSURD,
+              "method": CHOICE + [("adam", ValueError)],
+              "batches": [("abc", TypeError), (None, ValueError),
+                          (np.zeros((2, 2), dtype=int), ValueError),
+                          (np.full((3, 2), 0.5), TypeError), (np.full((3, 2), 99), ValueError),
+                          (np.zeros(3, dtype=int), ValueError)],
+              "temperature": NONNEG_REAL, "rng": OPT_RNG,
+              "clip_norm": [(True, TypeError), ("2", TypeError), (NAN, ValueError),
+                            (math.inf, ValueError), (-1.0, ValueError), (0.0, ValueError)],
+              "Q0": OPT_ARRAY + [(np.ones((D, 2)), ValueError), (np.zeros((D, 1)), ValueError),
+                                 (np.full((D, 1), NAN), ValueError)],
+              "frame_rng": OPT_RNG,
+              "max_norm": [(None, TypeError)] + MAX_NORM,
+              "save_every": POS_INT, "chunk": POS_INT, "progress": BOOLEAN}),
+]
