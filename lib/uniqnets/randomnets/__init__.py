@@ -66,8 +66,8 @@ from scipy.interpolate import CubicHermiteSpline, CubicSpline
 from scipy.linalg import eigh_tridiagonal
 from scipy.optimize import brentq
 
-from ._validate import check_int as _check_int
-from ._validate import check_rng
+from .._validate import check_int as _check_int
+from .._validate import check_rng
 
 __all__ = [
     "ACTIVATIONS",
@@ -1128,7 +1128,7 @@ def simulate_rnn(J, x0, t_total, dt, *, phi="tanh", t_transient=0.0, sample_ever
     X : array, shape (n_samples, N)
         The states; rows after a non-finite state are NaN.
     """
-    from .lyapunov import rk4_map
+    from ..lyapunov import rk4_map
 
     J = _check_J(J)
     N = J.shape[0]
@@ -1247,7 +1247,7 @@ def rnn_lyapunov(g, N, t_total, dt, k=1, *, rng, phi="tanh", t_transient=100.0,
     -------
     RNNLyapunov
     """
-    from .lyapunov import lyapunov_spectrum_flow
+    from ..lyapunov import lyapunov_spectrum_flow
 
     g = _real(g, "g", 0.0)
     N = _check_int(N, "N", 1)
