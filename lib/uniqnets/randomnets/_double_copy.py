@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import brentq
 
-from .._validate import check_choice, check_int, check_real, check_rng
+from .._validate import check_choice, check_int, check_real, check_rng, check_size
 from ._gauss import (
     ACTIVATIONS,
     NETWORKS,
@@ -33,7 +33,10 @@ from ._signal import _qstar
 def _default_nquad(n_quad, network):
     if n_quad is None:
         return 28
-    return check_int(n_quad, "n_quad", 4)
+    n = check_int(n_quad, "n_quad", 4)
+    if network == "ginn":  # a few complex arrays of n^4 nodes (see _pair_distance)
+        check_size(6 * n ** 4, "n_quad", itemsize=16)
+    return n
 
 
 def _pair_distance(q, d, sw, phi, network, n):
@@ -80,6 +83,7 @@ def cmap_distance(d, sigma_w2, sigma_b2, phi="tanh", *, network="real", n_quad=N
     Parameters
     ----------
     d : float in [0, 4 q*]
+        Squared distance per unit of the two replicas' pre-activations.
     sigma_w2, sigma_b2, phi, network, n_quad
         As in :func:`chi1`.  ``n_quad`` is used by the GINN only: Gauss-Hermite nodes
         per dimension of its 4-D rule (``n_quad^4`` nodes; default 28, relative error
@@ -89,6 +93,17 @@ def cmap_distance(d, sigma_w2, sigma_b2, phi="tanh", *, network="real", n_quad=N
     -------
     float
         ``d'`` per unit.
+
+    References
+    ----------
+    B. Poole et al., NeurIPS 2016, eq. (5); R. C. Terin, arXiv:2508.18948 (2025).
+
+    Examples
+    --------
+    >>> from uniqnets.randomnets import cmap_distance
+    >>> d = 1e-3
+    >>> print(f"{cmap_distance(d, 2.0, 0.05) / d:.4f}")  # the growth of a small distance
+    1.0475
     """
     sigma_w2, sigma_b2 = _check_sigmas(sigma_w2, sigma_b2)
     check_choice(phi, "phi", ACTIVATIONS)
@@ -117,6 +132,13 @@ class ReplicaResult:
     dstar : float
         Squared distance of two replicas at the fixed point of the map,
         ``2 q* (1 - c*)`` (0 in the ordered phase): where ``distances`` saturates.
+
+    Examples
+    --------
+    >>> from uniqnets.randomnets import replica_lyapunov
+    >>> res = replica_lyapunov(2.0, 0.05, d0=1e-3, n_layers=3)
+    >>> print(f"{res.lyapunov:.4f} {res.chi1:.4f}", res.distances.shape)
+    0.0233 1.0477 (4,)
     """
 
     lyapunov: float
@@ -141,13 +163,16 @@ def replica_lyapunov(sigma_w2, sigma_b2, phi="tanh", *, network="real", d0=None,
     Parameters
     ----------
     sigma_w2, sigma_b2 : float >= 0
+        Weight variance times fan-in, bias variance.
     phi : {"tanh", "erf", "linear"}
+        The nonlinearity.
     network : {"real", "ginn"}
+        Real Gaussian weights or complex magnitude-phase weights.
     d0 : float, optional
         Initial squared distance per unit for the finite-distance iteration.
     n_layers : int >= 0
         Layers to iterate the map from ``d0``.
-    d_lin : float
+    d_lin : float in (0, 0.01]
         Relative distance ``d/q*`` at which the linearised growth is read off.
     n_quad : int, optional
         GINN only: nodes per dimension of its 4-D rule (see :func:`cmap_distance`).
@@ -155,12 +180,29 @@ def replica_lyapunov(sigma_w2, sigma_b2, phi="tanh", *, network="real", d0=None,
     Returns
     -------
     ReplicaResult
+
+    References
+    ----------
+    B. Poole et al., NeurIPS 2016; R. C. Terin, "The GINN framework", arXiv:2508.18948
+    (2025).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from uniqnets.randomnets import chi1, replica_lyapunov
+    >>> res = replica_lyapunov(2.0, 0.05)
+    >>> print(f"{res.lyapunov:.4f}", f"{0.5 * np.log(chi1(2.0, 0.05)):.4f}")
+    0.0233 0.0233
+    >>> res = replica_lyapunov(2.0, 0.05, d0=1e-3, n_layers=3)
+    >>> print(np.round(res.distances, 5), f"{res.dstar:.4f}")
+    [0.001   0.00105 0.0011  0.00115] 0.3694
     """
     sigma_w2, sigma_b2 = _check_sigmas(sigma_w2, sigma_b2)
     check_choice(phi, "phi", ACTIVATIONS)
     check_choice(network, "network", NETWORKS)
     n = _default_nquad(n_quad, network)
     n_layers = check_int(n_layers, "n_layers", 0)
+    check_size(n_layers + 1, "n_layers")
     d_lin = check_real(d_lin, "d_lin", 0.0, 1e-2, lo_open=True)
     q = _qstar(sigma_w2, sigma_b2, phi, network)
     if q == 0.0:
@@ -240,6 +282,13 @@ class DeepExponent:
         Mean of ``|h|^2`` per unit over the measured layers and chains (compare ``q*``).
     diverged : bool
         True if a non-finite value appeared (``exponent`` is then NaN).
+
+    Examples
+    --------
+    >>> from uniqnets.randomnets import deep_tangent_exponent
+    >>> res = deep_tangent_exponent(2.0, 0.05, 64, 40, rng=0, n_chains=4)
+    >>> print(res.log_growth.shape, res.diverged)
+    (40, 4) False
     """
 
     exponent: float
@@ -268,10 +317,13 @@ def deep_tangent_exponent(sigma_w2, sigma_b2, width, n_layers, *, rng, phi="tanh
     Parameters
     ----------
     sigma_w2, sigma_b2 : float >= 0
+        Weight variance times fan-in, bias variance.
     width : int >= 2
+        Units per layer ``N``.
     n_layers : int >= 2 * n_blocks
         Measured layers (after ``n_transient`` layers that bring ``h`` to ``q*``).
     rng : numpy.random.Generator or int
+        Source of the weights, biases and initial vectors (an integer is a seed).
     phi, network
         As in :func:`chi1`.
     method : {"gram", "dense"}
@@ -279,11 +331,26 @@ def deep_tangent_exponent(sigma_w2, sigma_b2, width, n_layers, *, rng, phi="tanh
         exact law given ``(a, v)`` (see ``_layer``), at O(width) cost per layer.
     n_chains : int >= 1
         Independent networks.
-    n_transient, n_blocks : int
+    n_transient : int >= 0
+        Layers run before measuring.
+    n_blocks : int >= 2
+        Blocks of layers for the batch-means error (``n_chains = 1``).
 
     Returns
     -------
     DeepExponent
+
+    References
+    ----------
+    C. M. Newman, "The distribution of Lyapunov exponents: exact results for random
+    matrices", Commun. Math. Phys. 103 (1986) 121-126; B. Poole et al., NeurIPS 2016.
+
+    Examples
+    --------
+    >>> from uniqnets.randomnets import deep_tangent_exponent
+    >>> res = deep_tangent_exponent(2.0, 0.05, 64, 40, rng=0, n_chains=4)
+    >>> print(f"{res.exponent:.3f} +- {res.stderr:.3f}", f"q = {res.q_mean:.2f}")
+    0.004 +- 0.009 q = 0.73
     """
     sigma_w2, sigma_b2 = _check_sigmas(sigma_w2, sigma_b2)
     N = check_int(width, "width", 2)
@@ -296,6 +363,11 @@ def deep_tangent_exponent(sigma_w2, sigma_b2, width, n_layers, *, rng, phi="tanh
     check_choice(method, "method", ("gram", "dense"))
     rng = check_rng(rng, allow_seed=True)
     cplx = network == "ginn"
+    check_size(2 * n_layers * M, "n_layers and n_chains")
+    if method == "dense":  # M weight matrices per layer (complex: drawn from two reals)
+        check_size(M * N * N, "width and n_chains", itemsize=32 if cplx else 8)
+    else:
+        check_size(8 * M * N, "width and n_chains", itemsize=16 if cplx else 8)
     sb = np.sqrt(sigma_b2)
     sw = np.sqrt(sigma_w2 / N)
 
@@ -359,6 +431,20 @@ class OneLoop:
 
     ``lambda_N = lambda_inf + coefficient / N + O(1/N^2)``, with
     ``coefficient = chi_term + rho_term + q_term`` (see :func:`finite_width_correction`).
+
+    Attributes
+    ----------
+    coefficient : float
+        ``c`` in ``lambda_N = lambda_inf + c / N`` (per layer, natural log).
+    chi_term, rho_term, q_term : float
+        Its three parts.
+
+    Examples
+    --------
+    >>> from uniqnets.randomnets import finite_width_correction
+    >>> one = finite_width_correction(0.7, 0.2, "linear")
+    >>> print(f"{one.coefficient:.3f}")
+    -0.500
     """
 
     coefficient: float
@@ -395,11 +481,26 @@ def finite_width_correction(sigma_w2, sigma_b2, phi="tanh"):
     Parameters
     ----------
     sigma_w2, sigma_b2 : float >= 0
+        Weight variance times fan-in, bias variance.
     phi : {"tanh", "erf", "linear"}
+        The nonlinearity.
 
     Returns
     -------
     OneLoop
+
+    References
+    ----------
+    C. M. Newman, Commun. Math. Phys. 103 (1986) 121-126 (the linear case); the rest is
+    derived here and checked in chapter 05.
+
+    Examples
+    --------
+    >>> from uniqnets.randomnets import finite_width_correction
+    >>> one = finite_width_correction(2.0, 0.05)
+    >>> print(f"{one.coefficient:.3f} = {one.chi_term:.3f} + {one.rho_term:.3f} + "
+    ...       f"{one.q_term:.3f}")
+    -0.903 = -0.824 + -0.191 + 0.112
     """
     sigma_w2, sigma_b2 = _check_sigmas(sigma_w2, sigma_b2)
     check_choice(phi, "phi", ACTIVATIONS)
@@ -452,20 +553,37 @@ def deep_pair_distances(sigma_w2, sigma_b2, width, n_layers, d0, *, rng, phi="ta
     Parameters
     ----------
     sigma_w2, sigma_b2 : float >= 0
+        Weight variance times fan-in, bias variance.
     width : int >= 2
+        Units per layer.
     n_layers : int >= 1
+        Layers.
     d0 : float > 0
         Initial squared distance per unit.
     rng : numpy.random.Generator or int
+        Source of the weights, biases and inputs (an integer is a seed).
     phi, network, method
         As in :func:`deep_tangent_exponent`.
     n_nets : int >= 1
+        Independent networks.
 
     Returns
     -------
     array, shape (n_nets, n_layers + 1)
         ``|h^1_l - h^2_l|^2 / width`` for ``l = 0..n_layers`` (NaN after a non-finite
         value).
+
+    References
+    ----------
+    B. Poole et al., NeurIPS 2016.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from uniqnets.randomnets import deep_pair_distances
+    >>> d = deep_pair_distances(2.0, 0.05, 200, 3, 1e-3, rng=1, n_nets=2)
+    >>> print(d.shape, np.round(d.mean(axis=0), 4))
+    (2, 4) [0.001  0.0012 0.0011 0.0011]
     """
     sigma_w2, sigma_b2 = _check_sigmas(sigma_w2, sigma_b2)
     N = check_int(width, "width", 2)
@@ -477,6 +595,8 @@ def deep_pair_distances(sigma_w2, sigma_b2, width, n_layers, d0, *, rng, phi="ta
     check_choice(method, "method", ("gram", "dense"))
     rng = check_rng(rng, allow_seed=True)
     cplx = network == "ginn"
+    check_size(n_nets * (n_layers + 1), "n_nets and n_layers")
+    check_size(N * N if method == "dense" else 8 * N, "width", itemsize=32 if cplx else 8)
     q = _qstar(sigma_w2, sigma_b2, phi, network)
     out = np.full((n_nets, n_layers + 1), np.nan)
 

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 from scipy import special
 
-from .._validate import check_real
+from .._validate import check_real, check_size
 
 #: nonlinearities known to this module (for the GINN, ``f`` in ``f(|h|) h/|h|``)
 ACTIVATIONS = ("tanh", "erf", "linear")
@@ -65,6 +65,18 @@ def _rule(scale):
     """Nodes and weights for E[g(z)], z ~ N(0, 1), with g(z) = f(scale z) (see above)."""
     h = min(0.5, 0.2 / max(float(scale), 1e-300))
     return _trap(int(np.ceil(_TAIL / h)))
+
+
+def _check_quadrature(q, name, dims=1):
+    """Refuse a variance ``q`` whose ``dims``-dimensional rule of ``_rule`` would not fit.
+
+    The number of trapezoid nodes grows like ``sqrt(q)``; an absurd ``q`` (or weight
+    variance, which sets ``q*``) is refused here, naming ``name``, before any node is
+    allocated.
+    """
+    h = min(0.5, 0.2 / max(float(np.sqrt(q)), 1e-300))
+    n = 2.0 * np.ceil(_TAIL / h) + 1.0
+    check_size(min(n ** dims, 1e30), name)
 
 
 @lru_cache(maxsize=16)

@@ -13,7 +13,16 @@ import numpy as np
 from scipy.optimize import brentq
 
 from .._validate import check_choice, check_real
-from ._gauss import ACTIVATIONS, NETWORKS, _check_sigmas, _e1, _f_over_r, _ginn_radial, _phi
+from ._gauss import (
+    ACTIVATIONS,
+    NETWORKS,
+    _check_quadrature,
+    _check_sigmas,
+    _e1,
+    _f_over_r,
+    _ginn_radial,
+    _phi,
+)
 
 # -- deep signal propagation: q-map, chi_1, critical line -----------------------------------
 
@@ -31,18 +40,34 @@ def qmap(q, sigma_w2, sigma_b2, phi="tanh", *, network="real"):
     sigma_w2, sigma_b2 : float >= 0
         Weight variance times fan-in, bias variance.
     phi : {"tanh", "erf", "linear"}
+        The nonlinearity (for the GINN, ``f`` in ``f(|h|) h/|h|``).
     network : {"real", "ginn"}
+        Real Gaussian weights or complex magnitude-phase weights.
 
     Returns
     -------
     float
         Variance of the pre-activations of the next layer (Gaussian expectations by a
         trapezoid rule exact to rounding, see the comment above ``_rule``).
+
+    References
+    ----------
+    B. Poole et al., "Exponential expressivity in deep neural networks through transient
+    chaos", NeurIPS 2016, eq. (3).
+
+    Examples
+    --------
+    >>> from uniqnets.randomnets import qmap
+    >>> print(f"{qmap(1.0, 2.0, 0.05):.4f}")
+    0.8386
+    >>> print(f"{qmap(1.0, 2.0, 0.05, network='ginn'):.4f}")
+    0.9777
     """
     q = check_real(q, "q", 0.0)
     sigma_w2, sigma_b2 = _check_sigmas(sigma_w2, sigma_b2)
     check_choice(phi, "phi", ACTIVATIONS)
     check_choice(network, "network", NETWORKS)
+    _check_quadrature(q, "q", 1 if network == "real" else 2)
     return _qmap(q, sigma_w2, sigma_b2, phi, network)
 
 
@@ -62,6 +87,15 @@ def meanfield_qstar(sigma_w2, sigma_b2, phi="tanh", *, network="real"):
     ``sigma_b2 = 0`` the fixed point is ``0`` while ``chi = sigma_w2 phi'(0)^2 <= 1``
     and the non-zero root of ``qmap(q)/q = 1`` beyond.
 
+    Parameters
+    ----------
+    sigma_w2, sigma_b2 : float >= 0
+        Weight variance times fan-in, bias variance.
+    phi : {"tanh", "erf", "linear"}
+        The nonlinearity.
+    network : {"real", "ginn"}
+        Real Gaussian weights or complex magnitude-phase weights.
+
     Returns
     -------
     float
@@ -71,6 +105,18 @@ def meanfield_qstar(sigma_w2, sigma_b2, phi="tanh", *, network="real"):
     ------
     ValueError
         For ``phi="linear"`` without a finite fixed point (``sigma_w2 >= 1``).
+
+    References
+    ----------
+    B. Poole et al., NeurIPS 2016, eq. (4).
+
+    Examples
+    --------
+    >>> from uniqnets.randomnets import meanfield_qstar
+    >>> print(f"{meanfield_qstar(2.0, 0.05):.4f}")
+    0.7218
+    >>> print(f"{meanfield_qstar(0.5, 0.2, 'linear'):.4f}")  # sigma_b2 / (1 - sigma_w2)
+    0.4000
     """
     sigma_w2, sigma_b2 = _check_sigmas(sigma_w2, sigma_b2)
     check_choice(phi, "phi", ACTIVATIONS)
@@ -88,6 +134,8 @@ def _qstar(sw, sb, phi, network):
         return sb / (1.0 - sw)
     if sw == 0.0:
         return sb
+    # q* <= sw + sb (|phi| <= 1): the largest variance the root finder evaluates
+    _check_quadrature(sw + sb, "sigma_w2 and sigma_b2", 1 if network == "real" else 2)
     slope0 = sw * _phi(phi)[1](0.0) ** 2  # d qmap / dq at q = 0
     if sb == 0.0:
         if slope0 <= 1.0:
@@ -118,12 +166,35 @@ def chi1(sigma_w2, sigma_b2, phi="tanh", *, network="real"):
     The mean squared growth per layer of an infinitesimal perturbation of the input
     (Poole et al. 2016, eq. 7; Schoenholz et al. 2017, eq. 5): ``chi_1 < 1`` ordered,
     ``chi_1 > 1`` chaotic.  For ``network="ginn"`` the real-linear derivative of
-    ``f(|h|) h/|h|`` gives ``chi_1 = sigma_w^2 E[(f'(|h|)^2 + (f(|h|)/|h|)^2)/2]``, h ~ CN(0, q*).
+    ``f(|h|) h/|h|`` gives ``chi_1 = sigma_w^2 E[(f'(|h|)^2 + (f(|h|)/|h|)^2)/2]``,
+    h ~ CN(0, q*).
+
+    Parameters
+    ----------
+    sigma_w2, sigma_b2 : float >= 0
+        Weight variance times fan-in, bias variance.
+    phi : {"tanh", "erf", "linear"}
+        The nonlinearity.
+    network : {"real", "ginn"}
+        Real Gaussian weights or complex magnitude-phase weights.
 
     Returns
     -------
     float
         ``chi_1`` (dimensionless); the per-layer Lyapunov exponent is ``ln(chi_1)/2``.
+
+    References
+    ----------
+    B. Poole et al., NeurIPS 2016, eq. (7); S. S. Schoenholz et al., "Deep information
+    propagation", ICLR 2017, eq. (5).
+
+    Examples
+    --------
+    >>> from uniqnets.randomnets import chi1
+    >>> print(f"{chi1(2.0, 0.05):.4f}")  # > 1: chaotic
+    1.0477
+    >>> print(f"{chi1(1.0, 0.0):.4f}")  # on the critical line
+    1.0000
     """
     sigma_w2, sigma_b2 = _check_sigmas(sigma_w2, sigma_b2)
     check_choice(phi, "phi", ACTIVATIONS)
@@ -139,6 +210,17 @@ def critical_sigma_w2(sigma_b2, phi="tanh", *, network="real", sigma_w2_max=100.
     increases with ``sigma_w2`` along the line for ``tanh``/``erf``.  At
     ``sigma_b2 = 0`` the answer is ``1/phi'(0)^2`` (1 for tanh, pi/4 for erf).
 
+    Parameters
+    ----------
+    sigma_b2 : float >= 0
+        Bias variance.
+    phi : {"tanh", "erf", "linear"}
+        The nonlinearity.
+    network : {"real", "ginn"}
+        Real Gaussian weights or complex magnitude-phase weights.
+    sigma_w2_max : float > 0
+        Upper end of the search bracket.
+
     Returns
     -------
     float
@@ -149,11 +231,24 @@ def critical_sigma_w2(sigma_b2, phi="tanh", *, network="real", sigma_w2_max=100.
     ValueError
         If no crossing lies in ``(0, sigma_w2_max]`` (e.g. ``phi="linear"`` with
         ``sigma_b2 > 0``, which has no chaotic phase).
+
+    References
+    ----------
+    B. Poole et al., NeurIPS 2016, Fig. 2; S. S. Schoenholz et al., ICLR 2017.
+
+    Examples
+    --------
+    >>> from uniqnets.randomnets import critical_sigma_w2
+    >>> print(f"{critical_sigma_w2(0.0):.4f}", f"{critical_sigma_w2(0.0, 'erf'):.4f}")
+    1.0000 0.7854
+    >>> print(f"{critical_sigma_w2(0.05):.4f}")
+    1.7610
     """
     sigma_b2 = check_real(sigma_b2, "sigma_b2", 0.0)
     check_choice(phi, "phi", ACTIVATIONS)
     check_choice(network, "network", NETWORKS)
     hi = check_real(sigma_w2_max, "sigma_w2_max", 0.0, lo_open=True)
+    _check_quadrature(hi + sigma_b2, "sigma_w2_max", 1 if network == "real" else 2)
     d0 = _phi(phi)[1](0.0) ** 2
     if sigma_b2 == 0.0:
         return 1.0 / d0
