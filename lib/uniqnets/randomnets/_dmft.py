@@ -16,7 +16,7 @@ from scipy.interpolate import CubicHermiteSpline, CubicSpline
 from scipy.linalg import eigh_tridiagonal
 from scipy.optimize import brentq
 
-from .._validate import check_choice, check_int, check_real
+from .._validate import check_array, check_choice, check_int, check_real, check_size
 from ._gauss import _phi, _phi3, _rule
 
 # -- dynamic mean-field theory --------------------------------------------------------------
@@ -45,7 +45,9 @@ class DMFTResult:
     Attributes
     ----------
     g : float
+        Coupling gain.
     phi : str
+        The nonlinearity.
     delta0 : float
         Variance ``Delta(0)`` of a unit (0 in the quiescent phase ``g <= g_c``).
     tau : array, shape (n_tau,)
@@ -63,6 +65,13 @@ class DMFTResult:
         ``-d^2/dtau^2 + 1 - g^2 <phi'(x(t)) phi'(x(t + tau))>`` (SCS 1988).
     kappa : float
         Decay rate of ``Delta(tau)`` at large ``tau``: ``sqrt(1 - g^2 gamma^2)``.
+
+    Examples
+    --------
+    >>> from uniqnets.randomnets import dmft_autocorrelation
+    >>> d = dmft_autocorrelation(2.0, tau_max=10.0)
+    >>> print(f"{d.delta0:.4f} {d.gamma:.4f} {d.kappa:.4f}", d.tau.shape)
+    1.9248 0.4868 0.2281 (201,)
     """
 
     g: float
@@ -77,7 +86,15 @@ class DMFTResult:
 
     @property
     def residual_autocorrelation(self) -> np.ndarray:
-        """Autocorrelation of the residual ``xi = phi(x) - gamma x``, shape (n_tau,)."""
+        """Autocorrelation of the residual ``xi = phi(x) - gamma x``, shape (n_tau,).
+
+        Examples
+        --------
+        >>> from uniqnets.randomnets import dmft_autocorrelation
+        >>> d = dmft_autocorrelation(2.0, tau_max=10.0)
+        >>> print(f"{d.residual_autocorrelation[0]:.4f}")
+        0.0570
+        """
         return self.c_phi - self.gamma ** 2 * self.delta
 
     def spectrum(self, omega, which="residual"):
@@ -94,16 +111,27 @@ class DMFTResult:
         Parameters
         ----------
         omega : array_like
-            Angular frequencies.
+            Angular frequencies (finite; any shape, may be empty).
+        which : {"residual", "rate", "x"}
+            Which correlation to transform.
 
         Returns
         -------
         array, the shape of ``omega``
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from uniqnets.randomnets import dmft_autocorrelation
+        >>> d = dmft_autocorrelation(2.0, tau_max=10.0)
+        >>> print(np.round(d.spectrum(np.array([0.0, 1.0])), 4))
+        [0.3253 0.0338]
         """
         check_choice(which, "which", ("residual", "rate", "x"))
         C = {"residual": self.residual_autocorrelation, "rate": self.c_phi,
              "x": self.delta}[which]
-        om = np.asarray(omega, dtype=float)
+        om = check_array(omega, "omega", min_size=0)
+        check_size(om.size * self.tau.size, "omega")
         h = self.tau[1] - self.tau[0]
         wts = np.full(self.tau.size, h)
         wts[0] = 0.5 * h
@@ -159,24 +187,41 @@ def dmft_autocorrelation(g, *, phi="tanh", tau_max=None, dtau=0.05, n_grid=257,
     Parameters
     ----------
     g : float >= 0
+        Coupling gain.
     phi : {"tanh", "erf"}
+        The nonlinearity.
     tau_max : float, optional
         Last lag returned (default: where ``Delta/Delta_0 < 1e-12``, at least 20).
     dtau : float
         Lag spacing of the output.
-    n_grid : int
+    n_grid : int >= 9
         Points of the ``Delta`` table.
-    rtol : float
+    rtol : float in (0, 1e-3]
         Relative tolerance of the ODE solver.
 
     Returns
     -------
     DMFTResult
+
+    References
+    ----------
+    H. Sompolinsky, A. Crisanti, H.-J. Sommers, "Chaos in random neural networks",
+    Phys. Rev. Lett. 61 (1988) 259-262.
+
+    Examples
+    --------
+    >>> from uniqnets.randomnets import dmft_autocorrelation
+    >>> d = dmft_autocorrelation(2.0, tau_max=10.0)
+    >>> print(f"Delta_0 = {d.delta0:.4f}, lambda = {d.lyapunov:.4f}")
+    Delta_0 = 1.9248, lambda = 0.1125
+    >>> print(f"{dmft_autocorrelation(0.7).lyapunov:.2f}")  # quiescent: g - 1
+    -0.30
     """
     g = check_real(g, "g", 0.0)
     check_choice(phi, "phi", ("tanh", "erf"))
     dtau = check_real(dtau, "dtau", 0.0, 1.0, lo_open=True)
     n_grid = check_int(n_grid, "n_grid", 9)
+    check_size(n_grid, "n_grid")
     rtol = check_real(rtol, "rtol", 0.0, 1e-3, lo_open=True)
     if tau_max is not None:
         tau_max = check_real(tau_max, "tau_max", 0.0, lo_open=True)
@@ -185,6 +230,7 @@ def dmft_autocorrelation(g, *, phi="tanh", tau_max=None, dtau=0.05, n_grid=257,
     gc = 1.0 / d0slope
     if g <= gc:
         T = 20.0 if tau_max is None else tau_max
+        check_size(min(T / dtau, 1e30), "tau_max/dtau")
         tau = np.arange(0.0, T + 0.5 * dtau, dtau)
         zero = np.zeros_like(tau)
         gam = float(d0slope)
@@ -263,6 +309,7 @@ def dmft_autocorrelation(g, *, phi="tanh", tau_max=None, dtau=0.05, n_grid=257,
     t_end = t_s + np.log(max(d_s, 1e-300) / (1e-12 * D0)) / kappa  # Delta = 1e-12 Delta_0
     if tau_max is None:
         tau_max = max(20.0, t_end)
+    check_size(min(tau_max / dtau, 1e30), "tau_max/dtau")
     tau = np.arange(0.0, tau_max + 0.5 * dtau, dtau)
     delta, inside = delta_at(tau)
     c_phi = np.empty_like(tau)

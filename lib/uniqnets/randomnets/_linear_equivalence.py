@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import check_choice, check_int, check_real
+from .._validate import check_array, check_callable, check_choice, check_int, check_real, check_size
 from ._dmft import DMFTResult
 from ._rnn import _check_J
 
@@ -41,6 +41,7 @@ def linear_equivalent_covariance(J, dmft=None, *, gamma=None, noise_spectrum=Non
     Parameters
     ----------
     J : array, shape (N, N), real
+        Couplings (finite).
     dmft : DMFTResult, optional
         Supplies ``gamma = dmft.gamma`` and ``S = dmft.spectrum(omega, "residual")``.
     gamma : float, optional
@@ -58,10 +59,30 @@ def linear_equivalent_covariance(J, dmft=None, *, gamma=None, noise_spectrum=Non
     -------
     array, shape (N, N)
         Symmetric covariance matrix.
+
+    References
+    ----------
+    D. G. Clark, L. F. Abbott, A. Litwin-Kumar, "Dimension of activity in random neural
+    networks", Phys. Rev. Lett. 131 (2023) 118401; D. G. Clark, "Linear equivalence of
+    nonlinear recurrent neural networks", arXiv:2604.23489 (2026).
+
+    Examples
+    --------
+    Without couplings the rates are the noise itself; ``S(omega) = 2/(1 + omega^2)`` has
+    unit variance:
+
+    >>> import numpy as np
+    >>> from uniqnets.randomnets import linear_equivalent_covariance
+    >>> def S(om):
+    ...     return 2.0 / (1.0 + om ** 2)
+    >>> C0 = linear_equivalent_covariance(np.zeros((3, 3)), gamma=0.5, noise_spectrum=S)
+    >>> print(np.round(np.diag(C0), 6))
+    [1. 1. 1.]
     """
     J = _check_J(J)
     check_choice(variable, "variable", ("rate", "x"))
     n_omega = check_int(n_omega, "n_omega", 8)
+    check_size(n_omega * J.shape[0], "n_omega", itemsize=48)  # a few complex (n_omega, N)
     s = check_real(omega_scale, "omega_scale", 0.0, lo_open=True)
     if dmft is not None:
         if not isinstance(dmft, DMFTResult):
@@ -76,8 +97,7 @@ def linear_equivalent_covariance(J, dmft=None, *, gamma=None, noise_spectrum=Non
         if gamma is None or noise_spectrum is None:
             raise ValueError("gamma and noise_spectrum are needed when dmft is not given")
         gamma = check_real(gamma, "gamma")
-        if not callable(noise_spectrum):
-            raise TypeError("noise_spectrum must be callable S(omega)")
+        check_callable(noise_spectrum, "noise_spectrum")
     lam, V = np.linalg.eig(J)
     if np.max(gamma * lam.real) >= 1.0:
         raise ValueError(f"the linear-equivalent network is unstable: max Re(gamma lambda) = "
@@ -107,12 +127,28 @@ def participation_ratio(C):
     Parameters
     ----------
     C : array, shape (N, N), symmetric
+        Covariance matrix (finite, not zero).
 
     Returns
     -------
     float in [1, N]
+
+    References
+    ----------
+    D. G. Clark, L. F. Abbott, A. Litwin-Kumar, Phys. Rev. Lett. 131 (2023) 118401.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from uniqnets.randomnets import participation_ratio
+    >>> print(f"{participation_ratio(np.eye(7)):.2f}")
+    7.00
+    >>> print(f"{participation_ratio(np.diag([1.0, 0, 0])):.2f}")
+    1.00
     """
-    C = np.asarray(C, dtype=float)
-    if C.ndim != 2 or C.shape[0] != C.shape[1]:
+    C = check_array(C, "C", ndim=2)
+    if C.shape[0] != C.shape[1]:
         raise ValueError(f"C must be a square matrix, got shape {C.shape}")
+    if not np.any(C):
+        raise ValueError("C must not be zero")
     return float(np.trace(C) ** 2 / np.sum(C * C))
