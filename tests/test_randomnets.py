@@ -16,6 +16,8 @@ from scipy.special import digamma
 
 from uniqnets import randomnets as rn
 from uniqnets.lyapunov import gaussian_product_exponents
+from uniqnets.randomnets._dmft import _ground_state
+from uniqnets.randomnets._gauss import _phi, _rule
 
 
 def erf_pair(s11, s22, s12):
@@ -27,7 +29,7 @@ def erf_pair(s11, s22, s12):
 
 @pytest.mark.parametrize("sw,sb", [(0.5, 0.0), (1.3, 0.2), (4.0, 1.5)])
 def test_erf_length_map_and_chi1_match_closed_forms(sw, sb):
-    # the trapezoid rule sized by the scale sqrt(q) is exact to rounding (see randomnets._rule),
+    # the trapezoid rule sized by the scale sqrt(q) is exact to rounding (see _gauss._rule),
     # also at large q where a fixed Gauss-Hermite rule is not (1e-4 at q = 7.5, 101 nodes)
     for q in (0.0, 0.3, 2.0, 7.5, 40.0):
         exact = sw * erf_pair(q, q, q) + sb
@@ -341,7 +343,7 @@ def test_ground_state_solver_poeschl_teller():
     # -d^2/dt^2 - nu(nu+1) sech^2(t) has its ground state at -nu^2
     nu, h = 1.5, 0.01
     s = np.arange(-30, 30 + h / 2, h)
-    E, _ = rn._ground_state(-nu * (nu + 1) / np.cosh(s) ** 2, h)
+    E, _ = _ground_state(-nu * (nu + 1) / np.cosh(s) ** 2, h)
     # three-point differences: error ~ h^2 E^2 / 12 ~ 4e-5 at most; measured 1e-5
     assert E == pytest.approx(-nu ** 2, abs=3e-5)
 
@@ -356,8 +358,8 @@ def test_dmft_below_transition():
 @pytest.mark.parametrize("g", [1.5, 3.0])
 def test_dmft_solution_satisfies_its_equations(g):
     d = rn.dmft_autocorrelation(g)
-    z, w = rn._rule(np.sqrt(d.delta0))
-    F = rn._phi("tanh")[2]
+    z, w = _rule(np.sqrt(d.delta0))
+    F = _phi("tanh")[2]
     P = F(np.sqrt(d.delta0) * z)
     var = ((P - P @ w) ** 2) @ w
     # energy condition of the self-consistent Delta_0 (brentq to ~1e-14 relative)
