@@ -73,7 +73,7 @@ def test_glue_parameters_glues_the_parameters_cell_with_injected_values():
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell("seed = 0  # the seed\nn_steps = 10\nresults_path = ''"),
-        nbformat.v4.new_code_cell("n_steps = 25"),
+        nbformat.v4.new_code_cell("# Parameters\nn_steps = 25\nresults_path = 'x.json'\n"),
         nbformat.v4.new_code_cell("from uniqnets.book import glue_parameters\n"
                                   "names = glue_parameters()\nprint(names)"),
     ]

@@ -194,6 +194,10 @@ def dump(path, values: Mapping | None = None) -> Path:
     return path
 
 
+# papermill's translator starts the cell it injects with this comment
+_PAPERMILL_HEADER = "# Parameters"
+
+
 def _literal_assignments(source: str) -> list[str] | None:
     """The names a cell assigns if it holds only ``name = literal`` lines, else None."""
     try:
@@ -220,8 +224,9 @@ def glue_parameters(namespace: Mapping | None = None, names=None) -> list[str]:
     ``{glue:text}`n_steps```, without a second ``record`` by hand. The parameters
     are the names of the notebook's parameters cell: the latest executed cell
     that holds only ``name = literal`` lines and assigns ``results_path`` (the
-    book's convention); their values are read from the kernel's namespace, so a
-    value papermill injected is the one glued. ``results_path`` itself is not
+    book's convention; papermill's injected cell, which starts with
+    ``# Parameters``, is skipped); their values are read from the kernel's
+    namespace, so a value papermill injected is the one glued. ``results_path`` itself is not
     glued (it names a file of the machine that ran the notebook).
 
     Parameters
@@ -260,6 +265,8 @@ def glue_parameters(namespace: Mapping | None = None, names=None) -> list[str]:
         history = list(namespace.get("In", []) or [])
         names = None
         for source in reversed(history):
+            if (source or "").lstrip().startswith(_PAPERMILL_HEADER):
+                continue  # the cell papermill injects after the parameters cell
             found = _literal_assignments(source or "")
             if found and "results_path" in found:
                 names = found

@@ -32,7 +32,7 @@ def select_rows(z, k: int, selection: str = "abs") -> np.ndarray:
     k : int
         Number of rows to keep, ``1 <= k <= n``.
     selection : {"abs", "signed", "none", "min"}
-        See :data:`SELECTIONS`.
+        See ``SELECTIONS``.
 
     Returns
     -------
@@ -83,7 +83,7 @@ class MaxLikelihoodModel:
     n : int
         Candidate rows per layer.
     selection : str
-        The reading of the dropout step (:data:`SELECTIONS`).
+        The reading of the dropout step (``SELECTIONS``).
     rows : array (L, k) of int
         Indices of the rows of ``G*_l`` kept in layer ``l`` (row ``l - 1``).
     train_log_norm : array (L+1,)
@@ -387,7 +387,7 @@ def train_maxlikelihood(w0, n: int, L: int, rng: np.random.Generator, selection:
     rng : numpy.random.Generator
         The only source of randomness.
     selection : {"abs", "signed", "none", "min"}
-        Reading of the dropout step, see :data:`SELECTIONS`.
+        Reading of the dropout step, see ``SELECTIONS``.
     track : array (k,) or (k, m), optional
         Test inputs streamed through each layer as it is drawn (the layers are
         never formed when not kept); the result is in ``model.tracked``.  This is

@@ -21,7 +21,7 @@ SELECTIONS = ("abs", "signed", "none", "min")
 
 
 def check_selection(selection) -> str:
-    """``selection`` if it is one of :data:`SELECTIONS`."""
+    """``selection`` if it is one of ``SELECTIONS``."""
     return check_choice(selection, "selection", SELECTIONS)
 
 

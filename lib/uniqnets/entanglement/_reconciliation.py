@@ -176,7 +176,7 @@ def predicted_bit_error_rate(u, log_cot) -> np.ndarray:
     u : array (k,)
         Reference direction (the training output; finite, non-zero, normalised here).
     log_cot : float or array (m,)
-        ``log |cot theta|`` of the test outputs (:attr:`Propagation.log_cot`);
+        ``log |cot theta|`` of the test outputs (``Propagation.log_cot``);
         ``+inf`` (exactly parallel) is allowed, NaN is not.
 
     Returns

@@ -83,7 +83,7 @@ def training_exponent(k: int, n: int, selection: str = "abs", *, n_nodes: int = 
     n : int >= k
         Rows drawn per layer.
     selection : {"abs", "signed", "none", "min"}
-        Reading of the dropout step, see :data:`SELECTIONS`.
+        Reading of the dropout step, see ``SELECTIONS``.
     n_nodes : int >= 1
         Gauss-Legendre nodes over the selection threshold.
 

@@ -250,18 +250,19 @@ def _training_tangent(objective, theta, V, lr, batch=None, clip_norm=None):
 class TrainingSpectrum(LyapunovResult):
     """Lyapunov spectrum of a training run (a :class:`LyapunovResult`, per step).
 
+    The attributes are those of :class:`LyapunovResult` (``x`` is the final parameter
+    vector) and the following.
+
     Attributes
     ----------
     losses : numpy.ndarray, shape (n_done + 1,)
         Full-data loss after each step from ``theta0`` (transient included), as
         computed by :func:`uniqnets.models.train`.
     saved_steps : numpy.ndarray of int, shape (n_saved,)
+        Steps at which the parameters were saved.
     saved_thetas : numpy.ndarray, shape (n_saved, d)
         Parameters every ``save_every`` steps (empty if ``save_every`` is None), e.g.
         to follow the sharpness along the run.
-
-    The other attributes are those of :class:`LyapunovResult` (``x`` is the final
-    parameter vector).
 
     Examples
     --------

@@ -79,7 +79,7 @@ class PathEntropy:
 
         Returns
         -------
-        ndarray, the shape of :attr:`medium`
+        ndarray, the shape of ``medium``
             Cumulative entropy production, nats.
 
         Examples

@@ -62,7 +62,7 @@ def polyline_distance(P, Q, return_location: bool = False):
     lie in disjoint tubes ``N_r1``, ``N_r2`` exactly when ``r1 + r2 <`` this distance
     (Theorem 12, part 3).  Exact up to rounding: every pair of segments whose lower
     bound ``|m_i - m_j| - (l_i + l_j)/2`` (midpoints m, lengths l) does not exceed the
-    best vertex-vertex distance is measured exactly by :func:`_segment_distances`.
+    best vertex-vertex distance is measured exactly by ``_segment_distances``.
 
     Parameters
     ----------
