@@ -26,3 +26,6 @@ STYLE = {
 def use_style() -> None:
     """Apply :data:`STYLE` to matplotlib's global rcParams (call once per notebook)."""
     mpl.rcParams.update(STYLE)
+
+
+from ._figures_networks import *  # noqa: E402,F401,F403  (the chapters' figures 04-07)
