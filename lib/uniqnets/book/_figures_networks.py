@@ -11,11 +11,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 __all__ = [
+    "plot_collapse_by_depth",
+    "plot_collapsed_fraction",
     "plot_depth_exponents",
     "plot_gd_collapse",
     "plot_key_decryption",
     "plot_linear_equivalence",
     "plot_loss_histograms",
+    "plot_perturbed_runs",
     "plot_rate_comparison",
     "plot_recovery",
     "plot_rnn_lyapunov",
@@ -513,5 +516,141 @@ def plot_recovery(panels, depths, psnr, psnr_pred, alphas, h, db_per_layer, targ
     ax.set_xlabel("depth L")
     ax.set_ylabel("PSNR of the recovered image (dB)")
     ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def plot_perturbed_runs(bits, eps, names=("row order", "one bit", "float32")):
+    """Distance of perturbed reruns from a reference run, one panel per learning rate.
+
+    Parameters
+    ----------
+    bits : dict of float to (steps, gaps, lam)
+        Per learning rate: the saved steps (array (n,)), a dict of the perturbations'
+        distances from the reference run (arrays (n,)) and the largest exponent per step.
+    eps : float
+        The unit roundoff from which the predicted growth ``eps * exp(lam t)`` starts
+        (drawn where ``lam > 0``).
+    names : sequence of str
+        The perturbations drawn (keys of the gaps).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``len(bits)`` panels (Chapter 4, bit-exact reruns).
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> st = np.arange(5)
+    >>> gaps = {"one bit": 1e-16 * np.exp(st)}
+    >>> fig = plot_perturbed_runs({0.1: (st, gaps, -1e-4), 4.0: (st, gaps, 1.0)}, 2.2e-16,
+    ...                           names=["one bit"])
+    >>> len(fig.axes)
+    2
+    >>> plt.close(fig)
+    """
+    fig, axes = plt.subplots(1, len(bits), figsize=(9, 3.4), sharey=True, squeeze=False)
+    axes = axes[0]
+    for ax, (step_lr, (st, gaps, lam)) in zip(axes, bits.items(), strict=True):
+        for name in names:
+            ax.semilogy(st, np.maximum(gaps[name], 1e-18), label=name)
+        if lam > 0:  # the predicted growth, drawn up to the top of the axes
+            shown = st <= np.log(1e3 / eps) / lam
+            ax.semilogy(st[shown], eps * np.exp(lam * st[shown]), "k--", lw=1)
+        ax.set_title(rf"$\eta$ = {step_lr:g}, $\lambda_1$ = {lam:+.3f} per step")
+        ax.set_xlabel("step")
+        ax.set_ylim(1e-18, 1e3)
+    axes[0].set_ylabel("distance from the reference run")
+    axes[0].legend()
+    return fig
+
+
+def plot_collapse_by_depth(depths, widths, exact, measured, avg_loss):
+    """Collapsed fraction (exact and Monte Carlo) and averaged loss against depth.
+
+    Parameters
+    ----------
+    depths : array (L_max + 1,)
+        The depths 0..L_max.
+    widths : sequence of int
+        The widths n, one colour each.
+    exact, measured, avg_loss : dict of int to array (n_models, L_max + 1)
+        Per width: exact and Monte-Carlo collapsed fractions and the loss averaged over
+        test inputs, for every model (the mean over models is drawn).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels (Chapter 6, the convergence test).
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> curves = {2: np.linspace(0, 1, 6)[None, :]}
+    >>> fig = plot_collapse_by_depth(np.arange(6), [2], curves, curves, curves)
+    >>> len(fig.axes)
+    2
+    >>> plt.close(fig)
+    """
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
+    for i, n in enumerate(widths):
+        ax1.plot(depths, exact[n].mean(0), color=f"C{i}")
+        ax1.plot(depths, measured[n].mean(0), "o", ms=3, color=f"C{i}", label=f"n = {n}")
+        ax2.plot(depths, avg_loss[n].mean(0), color=f"C{i}")
+    ax1.set_xlabel("depth L")
+    ax1.set_ylabel("collapsed fraction")
+    ax1.legend()
+    ax2.axhline(0.5, color="k", lw=0.8, ls=":")
+    ax2.set_xlabel("depth L")
+    ax2.set_ylabel("averaged loss (Eq. 21)")
+    ax2.set_ylim(0, 1)
+    fig.tight_layout()
+    return fig
+
+
+def plot_collapsed_fraction(depths, ks, offsets, fractions, half_depths):
+    """Collapsed fraction against depth, one panel per input dimension k.
+
+    Parameters
+    ----------
+    depths : array (L_max + 1,)
+        The depths 0..L_max.
+    ks : sequence of int
+        The input dimensions (panels).
+    offsets : sequence of int
+        Widths n = k + offset (one colour each).
+    fractions : dict of (k, n) to array (L_max + 1,)
+        The collapsed fractions.
+    half_depths : dict of (k, n) to float
+        Estimated depth of half collapse, marked where it lies within the depths.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``len(ks)`` panels (Chapter 6, larger k).
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> fr = {(10, 10): np.linspace(0, 1, 6), (10, 20): np.linspace(0, 1, 6) ** 0.5}
+    >>> fig = plot_collapsed_fraction(np.arange(6), [10], [0, 10], fr, {(10, 10): 2.5,
+    ...                                                                  (10, 20): 9.0})
+    >>> len(fig.axes)
+    1
+    >>> plt.close(fig)
+    """
+    fig, axes = plt.subplots(1, len(ks), figsize=(4.6 * len(ks), 3.4), squeeze=False)
+    for ax, k in zip(axes[0], ks, strict=True):
+        for i, off in enumerate(offsets):
+            n = k + off
+            ax.plot(depths, fractions[k, n], color=f"C{i}", label=f"n = {n}")
+            if half_depths[k, n] <= depths[-1]:
+                ax.plot([half_depths[k, n]], [0.5], "v", color=f"C{i}")
+        ax.set_title(f"k = {k}")
+        ax.set_xlabel("depth L")
+        ax.set_ylabel("collapsed fraction")
+        ax.set_ylim(-0.02, 1.02)
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
