@@ -33,4 +33,8 @@ def use_style() -> None:
     False
     """
     mpl.rcParams.update(STYLE)
+
+
+# the chapters' figure helpers, re-exported so a chapter imports one module
+from ._figures_networks import *  # noqa: E402,F401,F403  (chapters 04-07)
 from ._figures_training import distance_curves, estimator_errors, exponent_scan  # noqa: E402, F401
