@@ -33,4 +33,6 @@ def use_style() -> None:
     False
     """
     mpl.rcParams.update(STYLE)
+from ._figures_thermo import binned_convergence, entropy_balance, ou_validation, step_size_scaling  # noqa: E402, F401, E501, I001
+from ._figures_topology import cloud_and_diagram, diagram_pairs, edge_counts, projection_distances, sampling_distances, trajectory_planes  # noqa: E402, F401, E501
 from ._figures_training import distance_curves, estimator_errors, exponent_scan  # noqa: E402, F401
