@@ -37,6 +37,22 @@ def test_gaussian_entropy_matches_scipy():
         multivariate_normal(np.zeros(3), C).entropy(), rel=1e-13)
 
 
+def test_gaussian_kl_matches_the_one_dimensional_formula_and_a_quadrature():
+    # 1-d closed form: log(s2/s1) + (s1^2 + (m1 - m2)^2) / (2 s2^2) - 1/2
+    s1, s2, m1, m2 = 0.7, 1.3, 0.2, -0.5
+    known = np.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - 0.5
+    assert th.gaussian_kl([m1], [[s1**2]], [m2], [[s2**2]]) == pytest.approx(known, rel=1e-14)
+    # 2-d: the integral of p log(p / q) by Monte Carlo would be noisy; the KL of a law
+    # with itself is exactly zero and it is not symmetric in general
+    C = np.array([[2.0, 0.3], [0.3, 0.5]])
+    assert th.gaussian_kl([1.0, 0.0], C, [1.0, 0.0], C) == pytest.approx(0.0, abs=1e-15)
+    kl = th.gaussian_kl([0.0, 0.0], C, [1.0, 0.0], np.eye(2))
+    assert kl != pytest.approx(th.gaussian_kl([1.0, 0.0], np.eye(2), [0.0, 0.0], C))
+    f = lambda x: norm.logpdf(x, m1, s1) - norm.logpdf(x, m2, s2)  # noqa: E731
+    quad_kl = quad(lambda x: norm.pdf(x, m1, s1) * f(x), -20, 20)[0]
+    assert quad_kl == pytest.approx(known, rel=1e-10)
+
+
 def test_linear_gaussian_step_is_the_kl_of_definition_7():
     # Definition 7 evaluated by brute force: the KL between the 2d-dimensional Gaussian
     # laws of (x_t, x_{t+1}) forward and of the reversed pair, x' ~ p_{t+1}, x ~ P(.|x')

@@ -68,6 +68,9 @@ _PE = th.path_entropy_production(PATH[0], _drift, 1.0, log_density=_logp)
 CASES = [
     # -- closed forms ------------------------------------------------------------------
     Case("gaussian_entropy", th.gaussian_entropy, {"C": I2}, {"C": SPD}),
+    Case("gaussian_kl", th.gaussian_kl,
+         {"m1": [0.0, 0.0], "C1": I2, "m2": [1.0, 0.0], "C2": 2 * I2},
+         {"m1": MEAN, "C1": SPD, "m2": MEAN, "C2": SPD2}),
     Case("euler_ou_chain", th.euler_ou_chain, {"A": I2 + ROT, "D": I2, "eta": 0.1},
          {"A": MATRIX, "D": SPD2, "eta": POS_REAL}),
     Case("linear_gaussian_stationary_entropy_production",

@@ -35,6 +35,20 @@ def use_style() -> None:
     mpl.rcParams.update(STYLE)
 
 
-# the chapters' figure helpers, re-exported so a chapter imports one module
-from ._figures_networks import *  # noqa: E402,F401,F403  (chapters 04-07)
+# The chapters' figure helpers, re-exported so that a chapter imports one module.
+from ._figures_networks import *  # noqa: E402, F401, F403  (chapters 04-07)
+from ._figures_thermo import (  # noqa: E402, F401
+    binned_convergence,
+    entropy_balance,
+    ou_validation,
+    step_size_scaling,
+)
+from ._figures_topology import (  # noqa: E402, F401
+    cloud_and_diagram,
+    diagram_pairs,
+    edge_counts,
+    projection_distances,
+    sampling_distances,
+    trajectory_planes,
+)
 from ._figures_training import distance_curves, estimator_errors, exponent_scan  # noqa: E402, F401

@@ -69,6 +69,7 @@ from ._gaussian import (
     LinearGaussianEntropy,
     euler_ou_chain,
     gaussian_entropy,
+    gaussian_kl,
     linear_gaussian_entropy_production,
     linear_gaussian_stationary_entropy_production,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "euler_ou_chain",
     "fluctuation_theorem_check",
     "gaussian_entropy",
+    "gaussian_kl",
     "grid_transition_matrix",
     "linear_gaussian_entropy_production",
     "linear_gaussian_stationary_entropy_production",

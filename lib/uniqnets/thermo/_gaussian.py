@@ -19,6 +19,7 @@ __all__ = [
     "LinearGaussianEntropy",
     "euler_ou_chain",
     "gaussian_entropy",
+    "gaussian_kl",
     "linear_gaussian_entropy_production",
     "linear_gaussian_stationary_entropy_production",
 ]
@@ -52,6 +53,48 @@ def gaussian_entropy(C) -> float:
     C, L = spd(C, "C")
     d = C.shape[0]
     return float(0.5 * d * (LOG2PI + 1.0) + np.sum(np.log(np.diag(L))))
+
+
+def gaussian_kl(m1, C1, m2, C2) -> float:
+    """Kullback-Leibler divergence ``KL(N(m1, C1) || N(m2, C2))``, in nats.
+
+    .. code-block:: text
+
+        KL = (1/2) [tr(C2^-1 C1) + (m2 - m1)^T C2^-1 (m2 - m1) - d + log det C2 - log det C1]
+
+    Parameters
+    ----------
+    m1, m2 : array_like, shape (d,)
+        Means, finite.
+    C1, C2 : array_like, shape (d, d)
+        Covariances, symmetric positive definite.
+
+    Returns
+    -------
+    float
+        The divergence in nats, ``>= 0``, zero exactly when the two laws are equal.
+
+    References
+    ----------
+    T. M. Cover, J. A. Thomas, *Elements of Information Theory*, 2nd ed., Wiley 2006,
+    Ch. 8 (relative entropy of continuous laws).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from uniqnets.thermo import gaussian_kl
+    >>> print(f"{gaussian_kl([0.0], [[1.0]], [1.0], [[1.0]]):.4f}")  # (m2 - m1)^2 / 2
+    0.5000
+    """
+    C1 = spd(C1, "C1")[0]
+    d = C1.shape[0]
+    C2 = spd(C2, "C2", d)[0]
+    m1 = check_array(m1, "m1", shape=(d,))
+    m2 = check_array(m2, "m2", shape=(d,))
+    C2i = np.linalg.inv(C2)
+    dm = m2 - m1
+    return float(0.5 * (np.trace(C2i @ C1) + dm @ C2i @ dm - len(m1)
+                        + np.linalg.slogdet(C2)[1] - np.linalg.slogdet(C1)[1]))
 
 
 def euler_ou_chain(A, D, eta: float):
