@@ -427,7 +427,7 @@ def test_run_without_a_notebook_leaves_no_older_notebook(tmp_path, monkeypatch):
     died = {"status": "failed", "values": {}, "notebook": None, "seconds": 0.0,
             "error": {"cell": None, "line": None, "source": "", "ename": "BrokenProcessPool",
                       "evalue": "worker failed: a child process terminated abruptly"}}
-    monkeypatch.setattr(sweep, "_execute_run", lambda task: died)
+    monkeypatch.setattr(sweep._parallel, "_execute_run", lambda task: died)
     rows = run_sweep(DEMO, {"a": 7}, out, on_error="keep", as_frame=False)
     assert rows[0]["status"] == "failed"
     assert rows[0]["error"] == "notebook: BrokenProcessPool: worker failed: a child process " \
@@ -438,7 +438,7 @@ def test_run_without_a_notebook_leaves_no_older_notebook(tmp_path, monkeypatch):
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
     pytest.importorskip("distributed")
-    monkeypatch.setattr(sweep, "SCHEDULER_TIMEOUT", 1)
+    monkeypatch.setattr(sweep._parallel, "SCHEDULER_TIMEOUT", 1)
     code, _, stderr = cli(DEMO, "-p", "a=1", "-o", tmp_path / "out", "--scheduler",
                           "tcp://127.0.0.1:9")
     assert code == 2 and "scheduler 'tcp://127.0.0.1:9'" in stderr
@@ -465,11 +465,11 @@ def test_bad_api_arguments(tmp_path):
 
 
 def test_error_text_formats():
-    assert sweep._error_text(None) == ""
-    assert sweep._error_text({"cell": 4, "line": 2, "source": "x = 1 / 0",
+    assert sweep._execute._error_text(None) == ""
+    assert sweep._execute._error_text({"cell": 4, "line": 2, "source": "x = 1 / 0",
                               "ename": "ZeroDivisionError", "evalue": "division by zero"}) \
         == "In [4] line 2 `x = 1 / 0`: ZeroDivisionError: division by zero"
-    assert sweep._error_text({"cell": None, "line": None, "source": "",
+    assert sweep._execute._error_text({"cell": None, "line": None, "source": "",
                               "ename": "DeadKernelError", "evalue": "Kernel died\nlog"}) \
         == "notebook: DeadKernelError: Kernel died"
 
