@@ -680,10 +680,10 @@ def test_workers_and_kernels_die_with_the_sweep(tmp_path):
         proc.wait(10)
         left = _gone(seen, 10)
         assert not left, [p.cmdline() for p in left]
-    finally:
-        proc.kill()
-        proc.communicate()
+    finally:  # the sweep's children hold its output pipes: they go first
         _kill_all(seen)
+        proc.kill()
+        proc.communicate(timeout=30)
 
 
 @pytest.mark.skipif(os.name != "posix" or psutil is None,
@@ -719,7 +719,7 @@ def test_ctrl_c_keeps_finished_runs_and_writes_the_table(tmp_path, jobs):
                            out, "--dry-run")
         assert "sleep=0.0   skip (done)" in dry and "sleep=60.0  run (new)" in dry
     finally:
+        _kill_all(seen)
         if proc.poll() is None:
             proc.kill()
-            proc.communicate()
-        _kill_all(seen)
+            proc.communicate(timeout=30)
