@@ -678,7 +678,7 @@ def test_workers_and_kernels_die_with_the_sweep(tmp_path):
         assert len(seen) >= 4  # two workers, two kernels (and multiprocessing's tracker)
         proc.kill()  # kill -9 of the sweep only, not of its process group
         proc.wait(10)
-        left = _gone(seen, 10)
+        left = _gone(seen, 15)
         assert not left, [p.cmdline() for p in left]
     finally:  # the sweep's children hold its output pipes: they go first
         _kill_all(seen)
@@ -708,7 +708,7 @@ def test_ctrl_c_keeps_finished_runs_and_writes_the_table(tmp_path, jobs):
         assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
         lines = [ln for ln in stderr.splitlines() if ln.startswith("interrupted")]
         assert len(lines) == 1 and "runs finished and kept" in lines[0], stderr
-        assert not _gone(seen, 10)  # the runs in flight were cancelled, kernels included
+        assert not _gone(seen, 15)  # the runs in flight were cancelled, kernels included
         rows = read_csv(out / "results.csv")
         assert [r["run"] for r in rows if r["status"] == "ok"][:1] == ["sleep=0.0"]
         assert "sleep=60.0" not in [r["run"] for r in rows]

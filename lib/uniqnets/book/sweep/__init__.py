@@ -73,14 +73,11 @@ Dask distributed, futures: https://distributed.dask.org/en/stable/client.html
 
 from ._cli import main
 from ._grid import Run, SweepError, load_grid, parse_values, plan_sweep
-from ._parallel import SCHEDULER_TIMEOUT
-from ._store import META_COLUMNS
+from ._store import META_COLUMNS  # noqa: F401 - the table's own columns
 from ._sweep import SweepInterrupted, run_sweep
 
 __all__ = [
-    "META_COLUMNS",
     "Run",
-    "SCHEDULER_TIMEOUT",
     "SweepError",
     "SweepInterrupted",
     "load_grid",
