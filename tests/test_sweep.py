@@ -16,13 +16,21 @@ import json
 import logging
 import os
 import shutil
+import signal
+import stat
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
 import nbformat
 import pytest
+
+try:
+    import psutil
+except ImportError:  # pragma: no cover - the process tests need it
+    psutil = None
 
 from uniqnets.book import read_records, sweep
 from uniqnets.book.sweep import SweepError, load_grid, main, parse_values, plan_sweep, run_sweep
@@ -427,7 +435,7 @@ def test_run_without_a_notebook_leaves_no_older_notebook(tmp_path, monkeypatch):
     died = {"status": "failed", "values": {}, "notebook": None, "seconds": 0.0,
             "error": {"cell": None, "line": None, "source": "", "ename": "BrokenProcessPool",
                       "evalue": "worker failed: a child process terminated abruptly"}}
-    monkeypatch.setattr(sweep, "_execute_run", lambda task: died)
+    monkeypatch.setattr(sweep._parallel, "_execute_run", lambda task: died)
     rows = run_sweep(DEMO, {"a": 7}, out, on_error="keep", as_frame=False)
     assert rows[0]["status"] == "failed"
     assert rows[0]["error"] == "notebook: BrokenProcessPool: worker failed: a child process " \
@@ -438,7 +446,7 @@ def test_run_without_a_notebook_leaves_no_older_notebook(tmp_path, monkeypatch):
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
     pytest.importorskip("distributed")
-    monkeypatch.setattr(sweep, "SCHEDULER_TIMEOUT", 1)
+    monkeypatch.setattr(sweep._parallel, "SCHEDULER_TIMEOUT", 1)
     code, _, stderr = cli(DEMO, "-p", "a=1", "-o", tmp_path / "out", "--scheduler",
                           "tcp://127.0.0.1:9")
     assert code == 2 and "scheduler 'tcp://127.0.0.1:9'" in stderr
@@ -465,11 +473,11 @@ def test_bad_api_arguments(tmp_path):
 
 
 def test_error_text_formats():
-    assert sweep._error_text(None) == ""
-    assert sweep._error_text({"cell": 4, "line": 2, "source": "x = 1 / 0",
+    assert sweep._execute._error_text(None) == ""
+    assert sweep._execute._error_text({"cell": 4, "line": 2, "source": "x = 1 / 0",
                               "ename": "ZeroDivisionError", "evalue": "division by zero"}) \
         == "In [4] line 2 `x = 1 / 0`: ZeroDivisionError: division by zero"
-    assert sweep._error_text({"cell": None, "line": None, "source": "",
+    assert sweep._execute._error_text({"cell": None, "line": None, "source": "",
                               "ename": "DeadKernelError", "evalue": "Kernel died\nlog"}) \
         == "notebook: DeadKernelError: Kernel died"
 
@@ -489,3 +497,229 @@ def test_kernels_talk_over_unix_sockets_not_tcp_ports(tmp_path):
                     "record('transport', IPKernelApp.instance().transport)")]
     rows = run_sweep(nb, {"x": 2}, tmp_path / "out", as_frame=False)
     assert rows[0]["transport"] == "ipc"
+
+
+# --------------------------------------------------------------------------------------
+# A sweep that survives what users do to it
+# --------------------------------------------------------------------------------------
+
+def test_parse_values_is_yaml_with_json_types():
+    assert parse_values("0.01,0.02") == [0.01, 0.02]
+    assert parse_values("[8,8],[16,16]") == [[8, 8], [16, 16]]
+    assert parse_values("0:4") == [0, 1, 2, 3]
+    # YAML 1.1 would read 1e-3 as a string, 1:4 as the sexagesimal 64, yes as True, 010 as 8
+    assert parse_values("1e-3,-2.5E2,1:4") == [0.001, -250.0, 1, 2, 3]
+    assert parse_values("yes,off,010,2024-01-01") == ["yes", "off", "010", "2024-01-01"]
+    assert parse_values("'1:4',\"0.5\"") == ["1:4", "0.5"]  # quoted: strings
+    assert parse_values("{lr: 0.1, seeds: 0:2}") == [{"lr": 0.1, "seeds": [0, 1]}]
+    assert parse_values("[0:2, 5]") == [[0, 1, 5]]  # a range inside a list is spliced in
+    assert parse_values("x#1,.inf") == ["x#1", float("inf")]
+    with pytest.raises(ValueError, match="comment"):  # " #" would drop the values after it
+        parse_values("x #1,2")
+    with pytest.raises(ValueError, match="not valid YAML"):
+        parse_values("[1,2")
+    with pytest.raises(TypeError, match="text must be a string"):
+        parse_values(3)
+
+
+def test_cell_error_comes_from_papermills_exception():
+    from papermill.exceptions import PapermillExecutionError
+
+    source = "import math\n\n# a comment\nx = math.sqrt(-1)\n"
+    traceback = ["\x1b[0;31m----\x1b[0m", "\x1b[0;32mCell In[5], line 4\x1b[0m\n  x = ..."]
+    exc = PapermillExecutionError(cell_index=7, exec_count=5, source=source,
+                                  ename="ValueError", evalue="math domain error",
+                                  traceback=traceback)
+    error = sweep._execute._cell_error(exc)
+    assert error == {"cell": 5, "cell_index": 7, "line": 4, "source": "x = math.sqrt(-1)",
+                     "ename": "ValueError", "evalue": "math domain error"}
+    assert sweep._execute._error_text(error) == \
+        "In [5] line 4 `x = math.sqrt(-1)`: ValueError: math domain error"
+    # without the frame's header, the error names the cell and its first line of code
+    exc = PapermillExecutionError(7, 5, source, "ValueError", "math domain error", [])
+    error = sweep._execute._cell_error(exc)
+    assert error["line"] is None and error["source"] == "import math"
+    assert error["ename"] == "ValueError" and error["cell"] == 5
+
+
+def test_a_second_sweep_into_the_same_folder_is_refused(tmp_path):
+    out = tmp_path / "out"
+    (out / "runs").mkdir(parents=True)
+    with sweep._store._locked(out):  # as if another sweep were writing into out
+        with pytest.raises(SweepError, match=r"another sweep \(process \d+\) is writing into"):
+            run_sweep(DEMO, {"a": [1, 2]}, out)
+        code, _, stderr = cli(DEMO, "-p", "a=1,2", "-o", out)
+        assert code == 2 and "another sweep" in stderr and ".lock" in stderr
+        # a dry run only reads the folder
+        assert cli(DEMO, "-p", "a=1,2", "-o", out, "--dry-run")[0] == 0
+    assert list((out / "runs").iterdir()) == []  # nothing ran
+    with sweep._store._locked(out):  # released when its holder is done
+        pass
+
+
+def test_a_change_of_the_library_makes_finished_runs_stale(swept, tmp_path, monkeypatch):
+    import uniqnets
+
+    lib = tmp_path / "uniqnets"
+    shutil.copytree(Path(uniqnets.__file__).parent, lib,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(sweep._store, "_package_root", lambda: lib)
+    code, stdout, _ = cli(swept.nb, *GRID, "-o", swept.out, "--dry-run")
+    assert stdout.count("skip (done)") == 4  # the same files: the same code
+    with open(lib / "models.py", "a") as fh:
+        fh.write("\n# a change to the library\n")
+    code, stdout, _ = cli(swept.nb, *GRID, "-o", swept.out, "--dry-run")
+    assert stdout.count("run (stale)") == 4
+    (lib / "models.py").unlink()
+    (lib / "_new_module.py").write_text("")
+    assert cli(swept.nb, *GRID, "-o", swept.out, "--dry-run")[1].count("run (stale)") == 4
+
+
+def test_a_damaged_notebook_with_an_intact_record_is_run_again(swept, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(swept.out, out)
+    runs = out / "runs"
+    truncated = runs / "a=1,b=0.5.ipynb"
+    truncated.write_bytes(truncated.read_bytes()[:200])  # not a notebook any more
+    edited = runs / "a=2,b=1.5.ipynb"  # still a notebook, but not the one recorded
+    nb = nbformat.read(edited, as_version=4)
+    nb.cells[-1].outputs = []
+    nbformat.write(nb, edited)
+    code, stdout, _ = cli(swept.nb, *GRID, "-o", out, "--dry-run")
+    assert "a=1,b=0.5  run (damaged)" in stdout and "a=2,b=1.5  run (damaged)" in stdout
+    assert stdout.count("skip (done)") == 2
+    code, stdout, _ = cli(swept.nb, *GRID, "-o", out, "--jobs", 2)
+    assert code == 0 and "4 runs: 4 done (2 reused), 0 failed" in stdout
+    assert read_records(nbformat.read(truncated, as_version=4))["total"] == 1.5
+    assert read_csv(out / "results.csv") == read_csv(swept.out / "results.csv")
+
+
+def test_files_are_created_0644_under_the_umask(swept, tmp_path):
+    from uniqnets.book._record import atomic_write, dump
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    files = [p for p in swept.out.rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {"results.csv", "results.json", ".lock",
+                                      "a=1,b=0.5.ipynb", "a=1,b=0.5.json"}
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path.name
+    old = os.umask(0o027)
+    try:
+        assert stat.S_IMODE(atomic_write(tmp_path / "a.txt", "x").stat().st_mode) == 0o640
+        assert stat.S_IMODE(dump(tmp_path / "b.json", {"x": 1}).stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+
+
+def _start_sweep(out: Path, *argv) -> subprocess.Popen:
+    """The sweep's command line in a process (and session) of its own."""
+    nb = copy_demo(out.parent / "nb")
+    return subprocess.Popen(
+        [sys.executable, "-m", "uniqnets.book.sweep", str(nb), *map(str, argv), "-o", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"})
+
+
+def _kernels(descendants) -> list:
+    found = []
+    for p in descendants:
+        with contextlib.suppress(psutil.Error):
+            if any("ipykernel" in part for part in p.cmdline()):
+                found.append(p)
+    return found
+
+
+def _wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _gone(processes, timeout: float) -> list:
+    """The processes still alive (zombies count as gone) after up to ``timeout`` s."""
+    def alive():
+        left = []
+        for p in processes:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                if p.status() != psutil.STATUS_ZOMBIE:
+                    left.append(p)
+        return left
+
+    deadline = time.monotonic() + timeout
+    while (left := alive()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
+def _kill_all(processes):
+    """Clean up after a failed test: only processes this test started (its sweep's)."""
+    for p in processes:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
+
+
+@pytest.mark.skipif(os.name != "posix" or psutil is None,
+                    reason="kill -9 and process groups are POSIX; psutil lists the processes")
+def test_workers_and_kernels_die_with_the_sweep(tmp_path):
+    proc = _start_sweep(tmp_path / "out", "-p", "a=1,2", "-p", "sleep=60.0", "--jobs", 2)
+    parent = psutil.Process(proc.pid)
+    seen: list = []
+    try:
+        def two_kernels():
+            seen[:] = parent.children(recursive=True)
+            return len(_kernels(seen)) == 2
+
+        _wait_for(two_kernels, 90, "the two runs' kernels")
+        assert len(seen) >= 4  # two workers, two kernels (and multiprocessing's tracker)
+        proc.kill()  # kill -9 of the sweep only, not of its process group
+        proc.wait(10)
+        left = _gone(seen, 15)
+        assert not left, [p.cmdline() for p in left]
+    finally:  # the sweep's children hold its output pipes: they go first
+        _kill_all(seen)
+        proc.kill()
+        proc.communicate(timeout=30)
+
+
+@pytest.mark.skipif(os.name != "posix" or psutil is None,
+                    reason="SIGINT to another process is POSIX; psutil lists the processes")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ctrl_c_keeps_finished_runs_and_writes_the_table(tmp_path, jobs):
+    out = tmp_path / "out"
+    proc = _start_sweep(out, "-p", "sleep=0.0,60.0,0.5", "--jobs", jobs)
+    parent = psutil.Process(proc.pid)
+    seen: list = []
+    try:
+        _wait_for(lambda: (out / "runs" / "sleep=0.0.json").exists(), 90, "the first run")
+
+        def second_running():  # the 60 s run's kernel is up (with --jobs 2, also the third's)
+            seen[:] = parent.children(recursive=True)
+            return _kernels(seen)
+
+        _wait_for(second_running, 60, "the second run's kernel")
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+        assert proc.returncode == 130, stdout + stderr
+        assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+        lines = [ln for ln in stderr.splitlines() if ln.startswith("interrupted")]
+        assert len(lines) == 1 and "runs finished and kept" in lines[0], stderr
+        assert not _gone(seen, 15)  # the runs in flight were cancelled, kernels included
+        rows = read_csv(out / "results.csv")
+        assert [r["run"] for r in rows if r["status"] == "ok"][:1] == ["sleep=0.0"]
+        assert "sleep=60.0" not in [r["run"] for r in rows]
+        assert not (out / "runs" / "sleep=60.0.json").exists()
+        assert json.loads((out / "runs" / "sleep=0.0.json").read_text())["status"] == "ok"
+        # the rerun reuses what was kept
+        code, dry, _ = cli(out.parent / "nb" / DEMO.name, "-p", "sleep=0.0,60.0,0.5", "-o",
+                           out, "--dry-run")
+        assert "sleep=0.0   skip (done)" in dry and "sleep=60.0  run (new)" in dry
+    finally:
+        _kill_all(seen)
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=30)

@@ -166,32 +166,105 @@ def read_records(notebook) -> dict[str, object]:
     return out
 
 
-def dump(path, values: Mapping | None = None) -> Path:
-    """Write ``values`` (default: everything recorded in this kernel) to a JSON file.
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    # os.umask can only be read by setting it; /proc (Linux) shows it without that race
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
-    The write is atomic (a temporary file in the same folder, then a rename), so a
-    reader never sees half a file.  Returns the path.
+
+def atomic_write(path, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` atomically, with the permissions of a new file.
+
+    The text (UTF-8) or bytes go to a temporary file in the same folder, which is
+    flushed to disk and renamed over ``path``: a reader sees the old file or the
+    new one, never half of one, and an interrupted write leaves no temporary file.
+    The file gets mode ``0o666`` minus the umask (``0644`` usually), as
+    :func:`open` would create it; :func:`tempfile.mkstemp` alone would leave it
+    ``0600``.
+
+    Parameters
+    ----------
+    path : str or path
+        The file to write; its folder must exist.
+    data : str or bytes
+        The new content.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
 
     Examples
     --------
-    >>> import json, tempfile
-    >>> path = dump(Path(tempfile.mkdtemp()) / "results.json", {"lam": 0.5})
-    >>> json.loads(path.read_text())
-    {'lam': 0.5}
+    >>> import os, stat, tempfile
+    >>> from uniqnets.book._record import atomic_write
+    >>> folder = tempfile.mkdtemp()
+    >>> p = atomic_write(os.path.join(folder, "a.txt"), "hello")
+    >>> p.read_text()
+    'hello'
+    >>> mask = os.umask(0o022); _ = os.umask(mask)
+    >>> stat.S_IMODE(p.stat().st_mode) == 0o666 & ~mask
+    True
     """
     path = Path(path)
-    values = RECORDED if values is None else values
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")
     try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(to_builtin(dict(values)), fh, indent=1, sort_keys=True)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
     return path
+
+
+def dump(path, values: Mapping | None = None) -> Path:
+    """Write ``values`` (default: everything recorded in this kernel) to a JSON file.
+
+    The write is atomic (``atomic_write``: a temporary file in the same folder,
+    then a rename), so a reader never sees half a file.  Values are converted with
+    :func:`to_builtin`; keys are sorted.
+
+    Parameters
+    ----------
+    path : str or path
+        The JSON file; its folder is created if needed.
+    values : mapping, optional
+        What to write (default: ``RECORDED``).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import json, os, tempfile
+    >>> import numpy as np
+    >>> from uniqnets.book import dump
+    >>> p = dump(os.path.join(tempfile.mkdtemp(), "r.json"), {"lam": np.float64(0.5)})
+    >>> json.loads(p.read_text())
+    {'lam': 0.5}
+    """
+    path = Path(path)
+    values = RECORDED if values is None else values
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return atomic_write(path, json.dumps(to_builtin(dict(values)), indent=1, sort_keys=True))
 
 
 # papermill's translator starts the cell it injects with this comment
