@@ -103,3 +103,17 @@ JOBS       ?= 2
 .PHONY: sweep
 sweep: $(STAMP)
 	$(BIN)/python -m uniqnets.book.sweep $(SWEEP_NB) $(SWEEP_GRID) -o $(SWEEP_OUT) --jobs $(JOBS)
+
+# make robustness: rerun chapters at their fast-rerun sizes over ROBUST_SEEDS seeds with
+# the sweep and write, per claim, in how many seeds its verdict held and the spread of
+# its evidence, to book/_data/robustness.json (the page book/robustness.md shows it).
+# Chapters not rerun keep their entries; finished runs in sweeps/robustness are reused.
+#   make robustness ROBUST_NB="notebooks/00_same_network.md notebooks/01_chaotic_divergence.md"
+ROBUST_NB    ?= $(NOTEBOOKS)
+ROBUST_SEEDS ?= 10
+ROBUST_JOBS  ?= 1
+
+.PHONY: robustness
+robustness: $(STAMP)
+	$(BIN)/python -m uniqnets.book._verdict $(ROBUST_NB) --seeds $(ROBUST_SEEDS) \
+		--jobs $(ROBUST_JOBS) --out sweeps/robustness --data book/_data/robustness.json
