@@ -14,7 +14,7 @@ ledger against the chapters' :func:`verdict_calls`.
 
 :func:`robustness` reruns chapters at their fast-rerun sizes over several seeds with the
 book's sweep and writes, per claim, how often the verdict came out as at the default
-seed and the spread of its evidence (``python -m uniqnets.book._verdict --help``).
+seed and the spread of its evidence (``make robustness``, which calls :func:`main`).
 """
 
 from __future__ import annotations
@@ -407,9 +407,11 @@ def robustness(chapters: Sequence, n_seeds: int = 10, out_dir="sweeps/robustness
         summary = _chapter_summary(path, seeds, s0, rows, out_dir / path.stem)
         data["chapters"][path.stem] = {
             "source": path.as_posix(), "rerun": rerun, "seeds": seeds, "default_seed": s0,
-            "date": datetime.date.today().isoformat(),
-            "seconds": round(time.perf_counter() - t0, 1), **summary}
-    data["command"] = command or "python -m uniqnets.book._verdict " + shlex.join(sys.argv[1:])
+            "date": datetime.date.today().isoformat(), "jobs": jobs,
+            # run time of the runs themselves (a rerun reuses finished runs) and of this call
+            "seconds": round(sum(r["seconds"] or 0 for r in summary["runs"]), 1),
+            "wall_seconds": round(time.perf_counter() - t0, 1), **summary}
+    data["command"] = command or "robustness(" + ", ".join(map(str, chapters)) + ")"
     data["date"] = datetime.date.today().isoformat()
     data["chapters"] = dict(sorted(data["chapters"].items()))
     dump(data_path, data)
@@ -417,9 +419,9 @@ def robustness(chapters: Sequence, n_seeds: int = 10, out_dir="sweeps/robustness
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m uniqnets.book._verdict [CHAPTER ...] --seeds N --jobs J``."""
+    """The command line of ``make robustness``: ``[CHAPTER ...] --seeds N --jobs J``."""
     p = argparse.ArgumentParser(
-        prog="python -m uniqnets.book._verdict",
+        prog="make robustness",
         description="Rerun chapters at their fast-rerun sizes over several seeds and write, "
                     "per claim, how often its verdict held and the spread of its evidence.")
     p.add_argument("chapters", nargs="*", metavar="CHAPTER",
@@ -431,20 +433,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=600, help="seconds per cell")
     args = p.parse_args(argv)
     chapters = args.chapters or sorted(str(x) for x in Path("notebooks").glob("*.md"))
-    command = "python -m uniqnets.book._verdict " + shlex.join(
-        [*args.chapters, "--seeds", str(args.seeds)])
+    command = "make robustness" + (f" ROBUST_NB={shlex.quote(' '.join(args.chapters))}"
+                                   if args.chapters else "") + f" ROBUST_SEEDS={args.seeds}"
     data = robustness(chapters, args.seeds, args.out, args.data, args.jobs, args.timeout,
                       command=command)
     for stem in (Path(c).stem for c in chapters):
         ch = data["chapters"][stem]
         failed = [r for r in ch["runs"] if r["status"] != "ok"]
-        flips = {c: v["flips"] for c, v in ch["claims"].items() if v["flips"] or v["missing"]}
+        flips = {c: [f"seed {f['seed']}: {f['status']}" for f in v["flips"]]
+                 + [f"seed {m}: not reached" for m in v["missing"]]
+                 for c, v in ch["claims"].items() if v["flips"] or v["missing"]}
         print(f"{stem}: {len(ch['runs']) - len(failed)} of {len(ch['runs'])} runs passed "
               f"({ch['seconds']:.0f} s); claims {', '.join(ch['claims']) or 'none'}")
         for r in failed:
             print(f"  seed {r['seed']} FAILED: {r['error']}")
         for c, f in flips.items():
-            print(f"  {c}: differs at {f}")
+            print(f"  {c}: differs at {', '.join(f)}")
     print(f"data: {args.data}")
     return 0
 
