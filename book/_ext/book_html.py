@@ -187,20 +187,24 @@ class LedgerSummary(_LedgerBase):
         from uniqnets.book._verdict import BADGES, SOURCES, STATUSES, ledger_rows
 
         text = Path(self.env.doc2path(self.env.docname)).read_text(encoding="utf-8")
-        counts = Counter()
+        counts, typed = Counter(), Counter()
         for row, rec in self.resolve(ledger_rows(text)):
             counts[row.id[0], self.status(row, rec)] += 1
-        columns = [*STATUSES] + [s for _, s in sorted(counts) if s not in STATUSES]
-        columns = list(dict.fromkeys(columns))
-        head = "| source | " + " | ".join(
-            f"{{bdg-{BADGES.get(s, 'dark')}}}`{s}`" for s in columns) + " | claims |"
-        lines = [head, "|---|" + "---:|" * (len(columns) + 1)]
-        for letter, name in SOURCES.items():
-            n = [counts[letter, s] for s in columns]
-            lines.append(f"| **{letter}** {name} | " + " | ".join(map(str, n))
-                         + f" | {sum(n)} |")
-        total = [sum(counts[letter, s] for letter in SOURCES) for s in columns]
-        lines.append("| all | " + " | ".join(map(str, total)) + f" | {sum(total)} |")
+            typed[row.id[0]] += not row.pasted
+        statuses = list(dict.fromkeys([*STATUSES, *(s for _, s in sorted(counts))]))
+        lines = ["| verdict | " + " | ".join(f"**{k}**" for k in SOURCES) + " | all |",
+                 "|---|" + "---:|" * (len(SOURCES) + 1)]
+        for status in statuses:
+            n = [counts[k, status] for k in SOURCES]
+            lines.append(f"| {{bdg-{BADGES.get(status, 'dark')}}}`{status}` | "
+                         + " | ".join(map(str, n)) + f" | {sum(n)} |")
+        n = [sum(counts[k, s] for s in statuses) for k in SOURCES]
+        lines.append("| claims | " + " | ".join(map(str, n)) + f" | {sum(n)} |")
+        n = [typed[k] for k in SOURCES]
+        lines.append("| *of which still typed in the ledger* | " + " | ".join(map(str, n))
+                     + f" | {sum(n)} |")
+        lines += ["", "Sources: " + "; ".join(f"**{k}** {v}" for k, v in SOURCES.items())
+                  + "."]
         return self.parse("\n".join(lines))
 
 
