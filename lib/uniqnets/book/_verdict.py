@@ -14,7 +14,7 @@ ledger against the chapters' :func:`verdict_calls`.
 
 :func:`robustness` reruns chapters at their fast-rerun sizes over several seeds with the
 book's sweep and writes, per claim, how often the verdict came out as at the default
-seed and the spread of its evidence (``make robustness``, which calls :func:`main`).
+seed and the spread of its evidence (``make robustness``, which calls ``main``).
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def verdict(claim, status, because, evidence=None, where=None) -> None:
     claim : str
         The ledger's id of the claim: a source letter (U, E, G, R) and a number, ``"U1"``.
     status : str
-        One of :data:`STATUSES`: ``"holds"``, ``"holds under conditions"``, ``"fails"``,
+        One of ``STATUSES``: ``"holds"``, ``"holds under conditions"``, ``"fails"``,
         ``"not a claim about numbers"``.
     because : str
         Why, in MyST Markdown; numbers in it come from the computation (f-strings).
@@ -174,8 +174,8 @@ def verdict(claim, status, because, evidence=None, where=None) -> None:
 def verdict_calls(nb) -> dict[str, str | None]:
     """Claim -> status of every ``verdict(...)`` call in a notebook's code cells.
 
-    Found with :mod:`ast`, without running anything; a status that is not a string
-    literal is returned as ``None``. ``nb`` is an nbformat notebook (see
+    Found with the standard library's ``ast``, without running anything; a status that is
+    not a string literal is returned as ``None``. ``nb`` is an nbformat notebook (see
     :func:`uniqnets.book.notebook.load`). A claim given twice raises ``ValueError``.
 
     Examples
@@ -384,6 +384,16 @@ def robustness(chapters: Sequence, n_seeds: int = 10, out_dir="sweeps/robustness
     -------
     dict
         The data written to ``data_path``.
+
+    Examples
+    --------
+    Without chapters it only writes the (empty) data file; ``make robustness`` runs them:
+
+    >>> import tempfile
+    >>> data = robustness([], data_path=Path(tempfile.mkdtemp()) / "robustness.json",
+    ...                   command="make robustness")
+    >>> data["chapters"], data["command"]
+    ({}, 'make robustness')
     """
     from uniqnets.book import notebook
     from uniqnets.book.sweep import run_sweep
