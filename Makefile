@@ -8,6 +8,8 @@
 #   make test-browser  open every page of the built book in headless Chromium
 #   make notebooks  generate the .ipynb twins of notebooks/*.md into ipynb/
 #   make lab        JupyterLab on the notebooks (.md files open as notebooks)
+#   make robustness  rerun every chapter over 10 seeds; how often each verdict holds
+#                   (book/_data/robustness.json, shown on the page book/robustness.md)
 #   make bench      measure speed and accuracy against peer libraries (benchmarks/)
 #   make clean      remove build products (keeps .venv);  make distclean also removes .venv
 
@@ -103,3 +105,19 @@ JOBS       ?= 2
 .PHONY: sweep
 sweep: $(STAMP)
 	$(BIN)/python -m uniqnets.book.sweep $(SWEEP_NB) $(SWEEP_GRID) -o $(SWEEP_OUT) --jobs $(JOBS)
+
+# make robustness: rerun chapters at their fast-rerun sizes over ROBUST_SEEDS seeds with
+# the sweep and write, per claim, in how many seeds its verdict held and the spread of
+# its evidence, to book/_data/robustness.json (the page book/robustness.md shows it).
+# Chapters not rerun keep their entries; finished runs in sweeps/robustness are reused.
+#   make robustness ROBUST_NB="notebooks/00_same_network.md notebooks/01_chaotic_divergence.md"
+ROBUST_NB    ?=
+# (empty: every chapter)
+ROBUST_SEEDS ?= 10
+ROBUST_JOBS  ?= 1
+
+.PHONY: robustness
+robustness: $(STAMP)
+	$(BIN)/python -c "import sys; from uniqnets.book._verdict import main; sys.exit(main())" \
+		$(ROBUST_NB) --seeds $(ROBUST_SEEDS) --jobs $(ROBUST_JOBS) \
+		--out sweeps/robustness --data book/_data/robustness.json

@@ -19,13 +19,36 @@ reads the chapters and the performance page reads the benchmark results; Sphinx
 would re-read them only when their own source changes, so they are listed in
 ``always_rebuild`` (``_config.yml``) and marked outdated each time (they also set
 ``execution_mode: force``, so their cells run again; a second each).
+
+4. The claims ledger pastes the chapters' verdicts. A chapter records each verdict
+with ``uniqnets.book.verdict`` (glued as ``verdict.ID``); myst-nb writes a chapter's
+glued values to ``DOC.glue.json`` in its output folder when it executes the chapter.
+The ``ledger`` directive takes a Markdown table (``id | claim | source | chapter |
+verdict | evidence``) whose verdict cell is ``{verdict}`DOC::ID``` (the chapter's path
+relative to the page) and renders it as a table with the verdict as a coloured badge
+and the evidence folded under it, read from that file at the time the page is read;
+``ledger-summary`` counts the verdicts of the page's ledger rows per source.
+myst-nb's own cross-document glue (``{glue:text}`DOC::KEY```) pastes plain text only,
+after all transforms have run, so a badge, MyST markup or a count could not come
+through it. Here the ledger is read after the chapters instead: the pages in
+``read_last`` (``_config.yml``) are moved to the end of the reading order, are re-read
+on every build (like ``always_rebuild``) and depend on the chapters' glue files.
 """
 
 from __future__ import annotations
 
+import posixpath
 import shutil
+from collections import Counter
 from importlib.resources import files
 from pathlib import Path
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+LOGGER = logging.getLogger(__name__)
 
 # the combined bundle, plus what it loads on demand (TeX extensions, CHTML fonts,
 # the context menu and its accessibility tools); the speech-rule maps and the
@@ -67,7 +90,122 @@ def dedupe_scripts(app, pagename, templatename, context, doctree):
 
 
 def always_outdated(app, env, added, changed, removed):
-    return [doc for doc in app.config.always_rebuild if doc in env.found_docs]
+    docs = dict.fromkeys([*app.config.always_rebuild, *app.config.read_last])
+    return [doc for doc in docs if doc in env.found_docs]
+
+
+def read_last(app, env, docnames):
+    last = [d for d in app.config.read_last if d in docnames]
+    for doc in last:
+        docnames.remove(doc)
+    docnames.extend(last)
+
+
+def _cell(text: str) -> str:
+    """Text for one line of a list-table item (no line breaks)."""
+    return " ".join(str(text).split())
+
+
+class _LedgerBase(SphinxDirective):
+    has_content = True
+
+    def resolve(self, rows):
+        """(row, recorded verdict or None) for each row, warning where a paste fails."""
+        from uniqnets.book._verdict import read_glued_verdicts
+
+        out_dir = Path(self.env.mystnb_config.output_folder)
+        cache: dict[str, dict] = {}
+        resolved = []
+        for row in rows:
+            if not row.pasted:
+                resolved.append((row, None))
+                continue
+            doc = posixpath.normpath(posixpath.join(posixpath.dirname(self.env.docname),
+                                                    row.doc))
+            if doc not in cache:
+                path = out_dir / f"{doc}.glue.json"
+                self.env.note_dependency(str(path))
+                cache[doc] = read_glued_verdicts(path) if path.is_file() else {}
+            rec = cache[doc].get(row.id)
+            if rec is None:
+                LOGGER.warning(f"ledger: no verdict on {row.id} recorded by {doc} "
+                               "(is the chapter in the book, and does it call "
+                               f"verdict({row.id!r}, ...)?)", location=self.get_location())
+            resolved.append((row, dict(rec, doc=doc) if rec else None))
+        return resolved
+
+    def status(self, row, rec):
+        return rec["status"] if rec else (row.status or "not recorded")
+
+    def parse(self, text):
+        container = nodes.container()
+        self.state.nested_parse(StringList(text.splitlines(), source=self.env.docname),
+                                self.content_offset, container)
+        return container.children
+
+
+class Ledger(_LedgerBase):
+    """A ledger table: claims typed, verdicts pasted from the chapters."""
+
+    def run(self):
+        from uniqnets.book._verdict import BADGES, _fmt, label, ledger_rows
+
+        rows = ledger_rows("```{ledger}\n" + "\n".join(self.content) + "\n```")
+        lines = ["```{list-table}", ":header-rows: 1", ":widths: 5 40 13 6 36",
+                 ":class: ledger", "",
+                 "* - id", "  - claim", "  - source", "  - chapter", "  - verdict"]
+        for row, rec in self.resolve(rows):
+            status = self.status(row, rec)
+            badge = f"{{bdg-{BADGES.get(status, 'dark')}}}`{status}`"
+            if rec:
+                chapter = f"{{doc}}`{_cell(row.chapter)} <{row.doc}>`"
+                body = [_cell(rec["because"])]
+                if rec.get("evidence"):
+                    body += ["", "Evidence: " + " · ".join(
+                        f"`{k}` = {_fmt(v)}" for k, v in rec["evidence"].items())]
+                links = [f"{{ref}}`the verdict <{label(row.id)}>`"]
+                if rec.get("where"):
+                    links.append(f"{{ref}}`where it is settled <{rec['where']}>`")
+                body += ["", "In the chapter: " + ", ".join(links) + "."]
+            else:
+                chapter = _cell(row.chapter)
+                body = [_cell(row.evidence), "", "*(typed in the ledger: the chapter does "
+                        "not record its verdicts yet)*"]
+            lines += [f"* - {row.id}", f"  - {_cell(row.claim)}", f"  - {_cell(row.source)}",
+                      f"  - {chapter}", f"  - {badge}", "", "    :::{dropdown} evidence",
+                      *(f"    {b}" if b else "" for b in body), "    :::"]
+        lines.append("```")
+        return self.parse("\n".join(lines))
+
+
+class LedgerSummary(_LedgerBase):
+    """Counts of the verdicts of this page's ledger rows, per source (computed)."""
+
+    has_content = False
+
+    def run(self):
+        from uniqnets.book._verdict import BADGES, SOURCES, STATUSES, ledger_rows
+
+        text = Path(self.env.doc2path(self.env.docname)).read_text(encoding="utf-8")
+        counts, typed = Counter(), Counter()
+        for row, rec in self.resolve(ledger_rows(text)):
+            counts[row.id[0], self.status(row, rec)] += 1
+            typed[row.id[0]] += not row.pasted
+        statuses = list(dict.fromkeys([*STATUSES, *(s for _, s in sorted(counts))]))
+        lines = ["| verdict | " + " | ".join(f"**{k}**" for k in SOURCES) + " | all |",
+                 "|---|" + "---:|" * (len(SOURCES) + 1)]
+        for status in statuses:
+            n = [counts[k, status] for k in SOURCES]
+            lines.append(f"| {{bdg-{BADGES.get(status, 'dark')}}}`{status}` | "
+                         + " | ".join(map(str, n)) + f" | {sum(n)} |")
+        n = [sum(counts[k, s] for s in statuses) for k in SOURCES]
+        lines.append("| claims | " + " | ".join(map(str, n)) + f" | {sum(n)} |")
+        n = [typed[k] for k in SOURCES]
+        lines.append("| *of which still typed in the ledger* | " + " | ".join(map(str, n))
+                     + f" | {sum(n)} |")
+        lines += ["", "Sources: " + "; ".join(f"**{k}** {v}" for k, v in SOURCES.items())
+                  + "."]
+        return self.parse("\n".join(lines))
 
 
 def setup(app):
@@ -77,4 +215,9 @@ def setup(app):
     app.connect("html-page-context", dedupe_scripts)
     app.add_config_value("always_rebuild", [], "env")
     app.connect("env-get-outdated", always_outdated)
+    # the pages that paste the chapters' verdicts: read after the chapters, every build
+    app.add_config_value("read_last", ["book/claims", "book/robustness"], "env")
+    app.connect("env-before-read-docs", read_last)
+    app.add_directive("ledger", Ledger)
+    app.add_directive("ledger-summary", LedgerSummary)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,6 +8,9 @@ library does not.
   glue a result for the prose and keep it for sweeps, in one call (``_record``);
 - :mod:`uniqnets.book.notebook`: read a chapter's MyST source, its parameters cell
   and rerun settings;
+- :func:`verdict`: record a claim's verdict where it is settled and show its box;
+  :func:`ledger_rows`, :func:`verdict_calls` read the ledger and the chapters' calls,
+  :func:`robustness` reruns chapters over seeds (``_verdict``);
 - :func:`use_style`: the book's figure style;
 - :mod:`uniqnets.book.sweep`: rerun a notebook over a parameter grid
   (``python -m uniqnets.book.sweep``).
@@ -27,7 +30,20 @@ from ._record import (
     record,
     to_builtin,
 )
+from ._verdict import (
+    BADGES,
+    KEY_PREFIX,
+    STATUSES,
+    LedgerRow,
+    ledger_rows,
+    robustness,
+    verdict,
+    verdict_calls,
+    verdict_markdown,
+)
 from .plotting import STYLE, use_style
 
-__all__ = ["GLUE_PREFIX", "JSON_MIME", "RECORDED", "STYLE", "dump", "glue_parameters",
-           "read_records", "record", "to_builtin", "use_style"]
+__all__ = ["BADGES", "GLUE_PREFIX", "JSON_MIME", "KEY_PREFIX", "RECORDED", "STATUSES", "STYLE",
+           "LedgerRow", "dump", "glue_parameters", "ledger_rows", "read_records", "record",
+           "robustness", "to_builtin", "use_style", "verdict", "verdict_calls",
+           "verdict_markdown"]
