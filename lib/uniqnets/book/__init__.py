@@ -6,6 +6,8 @@ library does not.
 
 - :func:`record`, :func:`glue_parameters`, :func:`read_records`, :func:`dump`:
   glue a result for the prose and keep it for sweeps, in one call (``_record``);
+  :func:`rec` quotes it in the prose (``{eval}`rec("name", ".3f")```), in the
+  HTML book and in JupyterLab alike;
 - :mod:`uniqnets.book.notebook`: read a chapter's MyST source, its parameters cell
   and rerun settings;
 - :func:`use_style`: the book's figure style;
@@ -14,20 +16,23 @@ library does not.
 
 A chapter imports what it uses from here::
 
-    from uniqnets.book import dump, glue_parameters, record, use_style
+    from uniqnets.book import dump, glue_parameters, rec, record, use_style
 """
 
 from ._record import (
     GLUE_PREFIX,
     JSON_MIME,
     RECORDED,
+    Quoted,
     dump,
+    format_glued,
     glue_parameters,
     read_records,
+    rec,
     record,
     to_builtin,
 )
 from .plotting import STYLE, use_style
 
-__all__ = ["GLUE_PREFIX", "JSON_MIME", "RECORDED", "STYLE", "dump", "glue_parameters",
-           "read_records", "record", "to_builtin", "use_style"]
+__all__ = ["GLUE_PREFIX", "JSON_MIME", "RECORDED", "STYLE", "Quoted", "dump", "format_glued",
+           "glue_parameters", "read_records", "rec", "record", "to_builtin", "use_style"]
