@@ -78,13 +78,15 @@ bench: $(STAMP)
 	@echo ">> results in benchmarks/results/; make book shows them on the performance page"
 
 # Lab starts at the top of the checkout (where jupytext.toml is: jupytext looks for it
-# only inside Lab's root folder) and shows notebooks/ in its file browser
+# only inside Lab's root folder) and shows notebooks/ in its file browser. Jupyter refuses
+# to run as root without --allow-root (containers, CI machines): given only there.
+LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 lab: $(STAMP)
 	@$(BIN)/python -c "import jupyterlab, jupyterlab_myst" 2>/dev/null || $(BIN)/python -m pip install -e ".[$(EXTRAS),lab]"
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@# open .md files as notebooks by default (jupytext's setting; postBuild does the same on Binder)
 	@cp jupyterlab-settings.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks $(LAB_ROOT_FLAG)
 
 clean:
 	rm -rf _build ipynb .pytest_cache .ruff_cache
