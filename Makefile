@@ -7,7 +7,7 @@
 #                   import every numerical module without the book's tooling
 #   make test-browser  open every page of the built book in headless Chromium
 #   make notebooks  generate the .ipynb twins of notebooks/*.md into ipynb/
-#   make lab        JupyterLab on the notebooks (.md files open as notebooks)
+#   make lab        JupyterLab on the notebooks (.md files open as notebooks, MyST rendered)
 #   make robustness  rerun every chapter over 10 seeds; how often each verdict holds
 #                   (book/_data/robustness.json, shown on the page book/robustness.md)
 #   make bench      measure speed and accuracy against peer libraries (benchmarks/)
@@ -79,12 +79,16 @@ bench: $(STAMP)
 	@set -e; for f in benchmarks/bench_*.py; do echo ">> $$f"; $(BIN)/python $$f; done
 	@echo ">> results in benchmarks/results/; make book shows them on the performance page"
 
+# Lab starts at the top of the checkout (where jupytext.toml is: jupytext looks for it
+# only inside Lab's root folder) and shows notebooks/ in its file browser. Jupyter refuses
+# to run as root without --allow-root (containers, CI machines): given only there.
+LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 lab: $(STAMP)
-	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || $(BIN)/python -m pip install -e ".[$(EXTRAS),lab]"
+	@$(BIN)/python -c "import jupyterlab, jupyterlab_myst" 2>/dev/null || $(BIN)/python -m pip install -e ".[$(EXTRAS),lab]"
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@# open .md files as notebooks by default (jupytext's setting; postBuild does the same on Binder)
 	@cp jupyterlab-settings.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks $(LAB_ROOT_FLAG)
 
 clean:
 	rm -rf _build ipynb .pytest_cache .ruff_cache

@@ -91,3 +91,101 @@ def test_glue_parameters_needs_a_parameters_cell():
     rec.RECORDED.clear()
     assert rec.glue_parameters({"In": ["a = 1\nresults_path = ''"], "a": 3}) == ["a"]
     assert rec.RECORDED == {"a": 3}
+
+
+# --- rec(): the prose's {eval} roles, in the kernel (JupyterLab) and in the book ---------
+
+SPECS = ["s", "", ".2f", ".0f", ".3f", ".12f", ".1e", ".0e", ".2e", ".0%", ".1%", "g", "d", "x"]
+VALUES = [0.0, 1 / 3, -2.5e-7, 1234.5678, 7, 0, True, False, "text", "it's", float("inf"),
+          float("nan"), [1, 2], 12345678901234567890]
+
+
+def test_format_glued_is_myst_nb_format_plain_text():
+    # the kernel formats without Sphinx; the book formats with myst-nb: the same text
+    from myst_nb.core.variables import format_plain_text
+
+    for value in VALUES:
+        text = repr(rec.to_builtin(value))
+        for spec in SPECS:
+            try:
+                want = format_plain_text(text, spec)
+            except Exception as exc:  # noqa: BLE001 - the same failure, in both
+                with pytest.raises(type(exc)):
+                    rec.format_glued(text, spec)
+                continue
+            assert rec.format_glued(text, spec) == want, (value, spec)
+
+
+def test_rec_returns_the_recorded_text_without_quotes():
+    rec.record("q_third", 1 / 3)
+    rec.record("q_word", "it's", fmt=None)
+    rec.record("q_rounded", 2 / 3, fmt=".2f")
+    assert rec.rec("q_third", ".3f") == "0.333" and repr(rec.rec("q_third", ".3f")) == "0.333"
+    assert repr(rec.rec("q_word")) == "it's"
+    assert rec.rec("q_rounded") == "0.67"          # the glued text, as {glue:text} saw it
+    with pytest.raises(KeyError, match="has not been recorded"):
+        rec.rec("never_recorded")
+    with pytest.raises(TypeError, match="fmt"):
+        rec.rec("q_third", 3)
+
+
+def test_rec_answers_jupyterlab_inline_expressions():
+    # what jupyterlab-myst sends when a Markdown cell runs: an execute request whose
+    # user_expressions are the cell's {eval} roles; it shows the text/plain it gets back
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+        kc.execute_interactive("from uniqnets.book import rec, record\n"
+                               "record('lam', 0.123456)\nrecord('word', 'it\\'s')",
+                               timeout=60)
+        reply = kc.execute_interactive("", timeout=60, user_expressions={
+            "0": 'rec("lam", ".3f")', "1": 'rec("word")', "2": 'rec("missing")'})
+        got = reply["content"]["user_expressions"]
+        assert got["0"]["data"] == {"text/plain": "0.123"}
+        assert got["1"]["data"] == {"text/plain": "it's"}
+        assert got["2"]["status"] == "error" and got["2"]["ename"] == "KeyError"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_book_eval_role_accepts_only_rec_calls():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+    try:
+        from book_html import parse_rec
+    finally:
+        sys.path.pop(0)
+    assert parse_rec('rec("lam")') == ("lam", "s")
+    assert parse_rec("rec('lam', '.3f')") == ("lam", ".3f")
+    assert parse_rec('rec("lam", fmt=".0%")') == ("lam", ".0%")
+    for bad in ['lam', 'rec(lam)', 'rec("a", 3)', 'rec()', 'rec("a", ".1f", "x")',
+                'other("a")', 'rec("a", bad=".1f")', '__import__("os")', 'rec("a"']:
+        with pytest.raises(ValueError):
+            parse_rec(bad)
+
+
+def test_chapters_quote_numbers_in_a_form_both_readers_render():
+    import re
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "book" / "_ext"))
+    try:
+        from book_html import parse_rec
+    finally:
+        sys.path.pop(0)
+    for md in sorted((root / "notebooks").glob("*.md")):
+        text = md.read_text()
+        roles = re.findall(r"\{eval\}`([^`]+)`", text)
+        for expr in roles:
+            parse_rec(expr)  # raises for anything the book would refuse
+        if roles:
+            assert re.search(r"^from uniqnets\.book import [^\n]*\brec\b", text, re.M), \
+                f"{md.name}: {{eval}} roles need `from uniqnets.book import rec` (JupyterLab)"
+            assert not re.search(r"^\s*(rec\s*=|def rec\b|for rec\b)", text, re.M), \
+                f"{md.name} rebinds `rec`, which its {{eval}} roles call"

@@ -33,10 +33,25 @@ after all transforms have run, so a badge, MyST markup or a count could not come
 through it. Here the ledger is read after the chapters instead: the pages in
 ``read_last`` (``_config.yml``) are moved to the end of the reading order, are re-read
 on every build (like ``always_rebuild``) and depend on the chapters' glue files.
+
+5. Recorded numbers quoted with ``{eval}`rec("name", ".3f")```. The prose of a chapter
+quotes each recorded value (``uniqnets.book.record``) with one role that both of its
+readers understand. JupyterLab's MyST renderer (jupyterlab-myst) evaluates an
+``{eval}`` expression in the kernel when the Markdown cell runs, and ``rec`` there
+returns the recorded value as text; jupyterlab-myst does not know myst-nb's
+``{glue:text}``. myst-nb evaluates ``{eval}`` only in its "inline" execution mode,
+and the book executes through jupyter-cache. So the ``eval`` role is replaced here
+by one that parses the expression (``ast``; only ``rec("name")`` and
+``rec("name", "fmt")`` with literal strings are allowed, anything else is a build
+warning) and renders the glued value of ``name`` exactly as ``{glue:text}`name:fmt```
+does: the same formatting (``format_plain_text``) and the same node
+(``<span class="pasted-text">``). This keeps one source for both readers without a
+second copy of the numbers.
 """
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import shutil
 from collections import Counter
@@ -208,6 +223,68 @@ class LedgerSummary(_LedgerBase):
         return self.parse("\n".join(lines))
 
 
+#: the one function an ``{eval}`` role of the prose may call (``uniqnets.book.rec``)
+REC = "rec"
+
+
+def parse_rec(expression: str) -> tuple[str, str]:
+    """``(name, fmt)`` of ``rec("name")`` / ``rec("name", "fmt")`` / ``rec("name", fmt="fmt")``.
+
+    Raises ``ValueError`` for any other expression.
+    """
+    try:
+        call = ast.parse(expression.strip(), mode="eval").body
+    except SyntaxError as exc:
+        raise ValueError(f"not a Python expression: {exc.msg}") from None
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+            and call.func.id == REC):
+        raise ValueError(f"only {REC}(\"name\") or {REC}(\"name\", \"fmt\") is allowed")
+    args = list(call.args)
+    for kw in call.keywords:
+        if kw.arg != "fmt" or len(args) != 1:
+            raise ValueError(f"{REC}() takes a name and a format spec (fmt=) only")
+        args.append(kw.value)
+    if not 1 <= len(args) <= 2 or not all(
+            isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+        raise ValueError(f"{REC}() takes one or two string literals: a name and a format spec")
+    name, fmt = args[0].value, (args[1].value if len(args) == 2 else "s")
+    return name, fmt
+
+
+def _rec_role():
+    # imported here: myst-nb is loaded by Jupyter Book before the local extensions
+    from myst_nb.core.variables import RetrievalError, create_warning, format_plain_text
+    from myst_nb.ext.glue.utils import glue_warning, retrieve_glue_data
+    from myst_nb.ext.utils import RoleBase
+
+    class RecRole(RoleBase):
+        """``{eval}`rec("name", "fmt")```: the glued value, as ``{glue:text}`name:fmt```."""
+
+        def run(self):
+            try:
+                name, fmt = parse_rec(self.text)
+            except ValueError as exc:
+                return [], [create_warning(f"{{eval}}`{self.text}`: {exc}", self.document,
+                                           self.line, subtype="eval")]
+            try:
+                result = retrieve_glue_data(self.document, name)
+            except RetrievalError as exc:
+                return [], [glue_warning(str(exc), self.document, self.line)]
+            if "text/plain" not in result.data:
+                return [], [glue_warning(f"No text/plain found in {name!r} data",
+                                         self.document, self.line)]
+            try:
+                text = format_plain_text(result.data["text/plain"], fmt)
+            except Exception as exc:  # the message glue:text gives, for any failure
+                return [], [glue_warning(f"Failed to format text/plain data: {exc}",
+                                         self.document, self.line)]
+            node = nodes.inline(text, text, classes=["pasted-text"])
+            self.set_source_info(node)
+            return [node], []
+
+    return RecRole()
+
+
 def setup(app):
     if not (mathjax_root() / "tex-mml-chtml.js").is_file():
         raise RuntimeError("MathJax is not installed: pip install django-static-mathjax")
@@ -220,4 +297,6 @@ def setup(app):
     app.connect("env-before-read-docs", read_last)
     app.add_directive("ledger", Ledger)
     app.add_directive("ledger-summary", LedgerSummary)
+    # after myst-nb's own `eval` role (registered when myst_nb was set up): this one wins
+    app.add_role("eval", _rec_role(), override=True)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,6 +6,8 @@ library does not.
 
 - :func:`record`, :func:`glue_parameters`, :func:`read_records`, :func:`dump`:
   glue a result for the prose and keep it for sweeps, in one call (``_record``);
+  :func:`rec` quotes it in the prose (``{eval}`rec("name", ".3f")```), in the
+  HTML book and in JupyterLab alike;
 - :mod:`uniqnets.book.notebook`: read a chapter's MyST source, its parameters cell
   and rerun settings;
 - :func:`verdict`: record a claim's verdict where it is settled and show its box;
@@ -17,16 +19,19 @@ library does not.
 
 A chapter imports what it uses from here::
 
-    from uniqnets.book import dump, glue_parameters, record, use_style
+    from uniqnets.book import dump, glue_parameters, rec, record, use_style
 """
 
 from ._record import (
     GLUE_PREFIX,
     JSON_MIME,
     RECORDED,
+    Quoted,
     dump,
+    format_glued,
     glue_parameters,
     read_records,
+    rec,
     record,
     to_builtin,
 )
@@ -44,6 +49,6 @@ from ._verdict import (
 from .plotting import STYLE, use_style
 
 __all__ = ["BADGES", "GLUE_PREFIX", "JSON_MIME", "KEY_PREFIX", "RECORDED", "STATUSES", "STYLE",
-           "LedgerRow", "dump", "glue_parameters", "ledger_rows", "read_records", "record",
-           "robustness", "to_builtin", "use_style", "verdict", "verdict_calls",
-           "verdict_markdown"]
+           "LedgerRow", "Quoted", "dump", "format_glued", "glue_parameters", "ledger_rows",
+           "read_records", "rec", "record", "robustness", "to_builtin", "use_style", "verdict",
+           "verdict_calls", "verdict_markdown"]

@@ -3,7 +3,9 @@
 ``record(name, value)`` does two things with one value:
 
 * it *glues* it (the myst-nb mechanism), so the prose can quote it with
-  ``{glue:text}`name:.3f``` and no number in the text is typed by hand;
+  ``{eval}`rec("name", ".3f")``` and no number in the text is typed by hand
+  (see :func:`rec`: the same role shows the number in the HTML book and in
+  JupyterLab);
 * it stores a JSON copy next to the glued text, so that
   :func:`read_records` gets the exact value back from an executed notebook
   (a papermill output, a book build), which is how sweeps collect results.
@@ -27,7 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["RECORDED", "dump", "glue_parameters", "read_records", "record", "to_builtin"]
+__all__ = ["RECORDED", "Quoted", "dump", "format_glued", "glue_parameters", "read_records", "rec",
+           "record", "to_builtin"]
 
 GLUE_PREFIX = "application/papermill.record/"  # myst-nb's prefix for hidden glue outputs
 # the exact value, as JSON text (nbformat only allows strings under a non-JSON mime key)
@@ -35,6 +38,8 @@ JSON_MIME = "text/x-uniqnets-json"
 
 #: values recorded in this kernel, in order, by name
 RECORDED: dict[str, object] = {}
+# the glued text/plain of each recorded value (what {glue:text} and rec() format)
+_GLUED_TEXT: dict[str, str] = {}
 
 
 def to_builtin(value):
@@ -107,6 +112,7 @@ def record(name, value=_MISSING, fmt: str | None = None, display: bool = False) 
     py = to_builtin(value)
     text = format(py, fmt) if fmt else repr(py)
     RECORDED[name] = py
+    _GLUED_TEXT[name] = text
     try:
         from IPython import get_ipython
         from IPython.display import display as ipy_display
@@ -117,6 +123,100 @@ def record(name, value=_MISSING, fmt: str | None = None, display: bool = False) 
     prefix = "" if display else GLUE_PREFIX
     bundle = {prefix + "text/plain": text, prefix + JSON_MIME: json.dumps(py)}
     ipy_display(bundle, raw=True, metadata={"scrapbook": {"name": name, "mime_prefix": prefix}})
+
+
+class Quoted(str):
+    """Text that shows as itself: its ``repr`` (a kernel's ``text/plain``) has no quotes.
+
+    :func:`rec` returns one, so that JupyterLab shows an inline ``{eval}`` role as
+    the bare number, exactly as the HTML book does. It is a ``str`` in every
+    other respect.
+
+    Examples
+    --------
+    >>> Quoted("0.25")
+    0.25
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str.__str__(self)
+
+    def _repr_pretty_(self, p, cycle) -> None:  # IPython's text/plain
+        p.text(str.__str__(self))
+
+
+def format_glued(text: str, fmt: str = "s") -> str:
+    """Format a glued ``text/plain`` with a format spec, as ``{glue:text}`name:fmt``` does.
+
+    The text is read back with ``ast.literal_eval`` (a string loses its quotes), then
+    converted by the spec's type character (``d``, ``x``, ... to ``int``; ``f``,
+    ``e``, ``g``, ``%`` ... to ``float``; ``s`` to ``str``) and formatted. This is
+    myst-nb's ``format_plain_text`` (``myst_nb.core.variables``), copied so that a
+    kernel can format without importing Sphinx; a test checks that the two agree.
+
+    Examples
+    --------
+    >>> format_glued("0.123456", ".3f"), format_glued("12", ""), format_glued("'a'")
+    ('0.123', '12', 'a')
+    """
+    try:
+        value = ast.literal_eval(text)
+    except (SyntaxError, ValueError):
+        value = text
+    if fmt == "":
+        return str(value)
+    kind = fmt[-1]
+    if kind == "s":
+        value = str(value)
+    elif kind in ("b", "c", "d", "o", "x", "X"):
+        value = int(value)
+    elif kind in ("e", "E", "f", "F", "g", "G", "n", "%"):
+        value = float(value)
+    return format(value, fmt)
+
+
+def rec(name: str, fmt: str = "s") -> Quoted:
+    """A recorded value as the prose quotes it: ``{eval}`rec("lam_max", ".3f")```.
+
+    One role for both readers of a chapter. JupyterLab (with jupyterlab-myst)
+    evaluates the expression in the kernel when the Markdown cell runs and shows
+    the returned text; the HTML book (the ``eval`` role of ``book/_ext/book_html.py``)
+    parses the same expression, without a kernel, and shows the glued value of
+    ``name`` formatted by ``fmt``. Both give the text ``{glue:text}`name:fmt```
+    gives.
+
+    Parameters
+    ----------
+    name : str
+        A name given to :func:`record` (or :func:`glue_parameters`) earlier in
+        this kernel.
+    fmt : str
+        A format spec (``".3f"``, ``".1e"``, ``".0%"``, ``"g"``); default ``"s"``:
+        the value's text as recorded.
+
+    Returns
+    -------
+    Quoted
+        The formatted text (a ``str`` whose ``repr`` has no quotes).
+
+    Examples
+    --------
+    >>> record("lam_max", 0.123456)
+    >>> rec("lam_max", ".3f")
+    0.123
+    >>> rec("lam_max")
+    0.123456
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {type(name).__name__}")
+    if not isinstance(fmt, str):
+        raise TypeError(f"fmt must be a format spec string, got {type(fmt).__name__}")
+    if name not in _GLUED_TEXT:
+        raise KeyError(f"name {name!r} has not been recorded in this kernel: run the cell "
+                       "that records it first")
+    return Quoted(format_glued(_GLUED_TEXT[name], fmt))
 
 
 def read_records(notebook) -> dict[str, object]:
@@ -294,7 +394,7 @@ def glue_parameters(namespace: Mapping | None = None, names=None) -> list[str]:
     """Record every parameter of the running notebook under its own name.
 
     The prose then quotes a parameter as it quotes any result,
-    ``{glue:text}`n_steps```, without a second ``record`` by hand. The parameters
+    ``{eval}`rec("n_steps")```, without a second ``record`` by hand. The parameters
     are the names of the notebook's parameters cell: the latest executed cell
     that holds only ``name = literal`` lines and assigns ``results_path`` (the
     book's convention; papermill's injected cell, which starts with
