@@ -201,7 +201,8 @@ _SHOWN = r"""
   return {
     markdown,
     admonitions: Array.from(w.node.querySelectorAll(
-        '.jp-MarkdownCell aside.myst-admonition .myst-admonition-header-text'))
+        '.jp-MarkdownCell aside.myst-admonition .myst-admonition-header-text, '
+        + '.jp-OutputArea-output aside.uniqnets-verdict .uniqnets-verdict-title'))
         .map(a => a.innerText.trim()),
     exprErrors: Array.from(w.node.querySelectorAll(
         '.jp-MarkdownCell [data-mime-type="application/vnd.jupyter.stderr"]'))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import ast
 import datetime
+import html
 import json
 import math
 import re
@@ -113,6 +114,35 @@ def verdict_markdown(rec: Mapping) -> str:
     return "\n".join(lines)
 
 
+_ROLE = re.compile(r"\{[a-z:-]+\}`([^`<]*?)(?:\s*<[^>]*>)?`")
+
+
+def verdict_html(rec: Mapping) -> str:
+    """The verdict box as plain HTML, for frontends that do not render MyST.
+
+    MyST roles keep their text (``{ref}`§2 <sec>``` becomes ``§2``); the rest of the
+    Markdown is rendered by markdown-it (the parser MyST itself builds on).
+
+    Examples
+    --------
+    >>> out = verdict_html({"claim": "U9", "status": "fails", "because": "see {ref}`§2 <s>`.",
+    ...                     "evidence": {}, "where": None})
+    >>> "Verdict on U9: fails</p>" in out, "<p>see §2.</p>" in out
+    (True, True)
+    """
+    from markdown_it import MarkdownIt
+
+    text = _ROLE.sub(lambda m: m.group(1), rec["because"])
+    if rec.get("evidence"):
+        text += "\n\n*Evidence:* " + " · ".join(f"`{k}` = {_fmt(v)}"
+                                                for k, v in rec["evidence"].items())
+    body = MarkdownIt("commonmark").render(text)
+    status = rec["status"]
+    return (f'<aside class="uniqnets-verdict uniqnets-verdict-{status.replace(" ", "-")}">'
+            f'<p class="uniqnets-verdict-title">Verdict on {html.escape(rec["claim"])}: '
+            f"{html.escape(status)}</p>\n{body}</aside>")
+
+
 def verdict(claim, status, because, evidence=None, where=None) -> None:
     """Record the verdict on one claim and show it as the chapter's verdict box.
 
@@ -160,11 +190,15 @@ def verdict(claim, status, because, evidence=None, where=None) -> None:
     record(KEY_PREFIX + claim, rec)
     try:
         from IPython import get_ipython
-        from IPython.display import Markdown, display
+        from IPython.display import display
     except ImportError:  # pragma: no cover - IPython comes with ipykernel
         return
     if get_ipython() is not None:
-        display(Markdown(verdict_markdown(rec)))
+        # the book renders the MyST (nb_mime_priority_overrides in _config.yml puts
+        # text/markdown first); JupyterLab renders outputs' Markdown without MyST, so it
+        # shows the HTML rendition, which frontends prefer to text/markdown
+        display({"text/markdown": verdict_markdown(rec), "text/html": verdict_html(rec),
+                 "text/plain": f"Verdict on {claim}: {status}"}, raw=True)
 
 
 # ---------------------------------------------------------------------------------
