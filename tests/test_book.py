@@ -15,6 +15,7 @@ from pathlib import Path
 
 import browser
 import pytest
+from jupyter_cache import get_cache
 
 from uniqnets.book._execute import fill_cache
 
@@ -36,6 +37,14 @@ needs_browser = pytest.mark.skipif(
     if HAVE_PLAYWRIGHT else "browser tests skipped: playwright is not installed")
 
 
+def chapter_records():
+    """``{(chapter, record id, code hash)}`` of the chapters in the book's execution cache."""
+    cache = get_cache(ROOT / "_build" / ".jupyter_cache")
+    chapters = (ROOT / "notebooks").resolve()
+    return {(Path(r.uri).stem, r.pk, r.hashkey) for r in cache.list_cache_records()
+            if Path(r.uri).parent == chapters}
+
+
 @pytest.mark.slow
 def test_book_builds_without_warnings():
     # chapters the nbval pass did not execute (a run of this file alone, an edited
@@ -43,6 +52,8 @@ def test_book_builds_without_warnings():
     # then executes nothing itself
     chapters = sorted((ROOT / "notebooks").glob("*.md"))
     fill_cache(ROOT, chapters, jobs=2, timeout=300)
+    cached = chapter_records()
+    assert {stem for stem, _, _ in cached} >= {md.stem for md in chapters}
     jb = Path(sys.executable).parent / "jupyter-book"
     # --all re-reads every page, so warnings of unchanged pages are reported too;
     # executed notebooks still come from the cache when their code did not change
@@ -51,7 +62,9 @@ def test_book_builds_without_warnings():
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log[-8000:]
     assert (HTML / "index.html").is_file()
-    assert "Executing notebook" not in log, "the build executed a chapter the cache should hold"
+    # no chapter executed by the build: it would have replaced the chapter's record
+    assert chapter_records() == cached, "the build executed a chapter the cache held"
+    assert log.count("Using cached notebook") >= len(chapters), log[-8000:]
     for nb in sorted((ROOT / "notebooks").glob("*.md")):
         page = HTML / "notebooks" / f"{nb.stem}.html"
         assert page.is_file(), f"{page.name} was not built"
