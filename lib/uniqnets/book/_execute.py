@@ -55,8 +55,9 @@ def _ipc_mixin(base):
                 self.transport = "ipc"
                 self.ip = os.path.join(self._ipc_dir, "kernel")
 
-        def cleanup_resources(self, restart=False):
-            super().cleanup_resources(restart=restart)
+        # shutdown_kernel awaits this one, in the sync and in the async manager alike
+        async def _async_cleanup_resources(self, restart=False):
+            await super()._async_cleanup_resources(restart=restart)
             if not restart and self._ipc_dir:
                 shutil.rmtree(self._ipc_dir, ignore_errors=True)
 
