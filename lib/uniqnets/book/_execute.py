@@ -169,22 +169,31 @@ def fill_cache(book: Path, notebooks, jobs: int = 2, timeout: int = 300) -> dict
     """Execute the ``notebooks`` (MyST ``.md``) not yet cached, ``jobs`` at a time; cache them.
 
     Returns ``{path: seconds}`` for the notebooks executed (a cached one is skipped).
-    Execution errors propagate (the build would fail on them too).
+    Each notebook is cached as soon as it has run; the first execution error is raised
+    once the others have finished (the build would fail on it too).
     """
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     from multiprocessing import get_context
 
     todo = [str(Path(md).resolve()) for md in notebooks if needs_execution(book, Path(md))]
-    done = {}
+    done, errors = {}, []
     if not todo:
         return done
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))),
                              mp_context=get_context("spawn")) as pool:
-        futures = {md: pool.submit(_execute_one, md, timeout) for md in todo}
-        for md, fut in futures.items():
-            outputs, seconds = fut.result()
+        futures = {pool.submit(_execute_one, md, timeout): md for md in todo}
+        for fut in as_completed(futures):
+            md = futures[fut]
+            try:
+                outputs, seconds = fut.result()
+            except Exception as exc:
+                errors.append((md, exc))
+                continue
             cache_executed(book, Path(md), outputs, seconds)
             done[md] = seconds
+    if errors:
+        md, exc = errors[0]
+        raise RuntimeError(f"executing {md} failed: {exc}") from exc
     return done
 
 
