@@ -152,15 +152,19 @@ def main():
         payload["cold_build_measured"] = today
         print(f"cold build: {payload['cold_build_seconds']:.0f} s")
     if args.cold_build_jobs:
+        load = os.getloadavg()[0]
         seconds = {str(j): cold_build_with_jobs(j) for j in (1, 2)}
         payload["cold_build_jobs"] = {"seconds": seconds, "ratio_2_over_1": seconds["2"] /
-                                      seconds["1"], "measured": today}
+                                      seconds["1"], "measured": today,
+                                      "load_average_before": load}
         print("cold build (make book), jobs 1 and 2:", seconds)
     if args.suite:
         extra = shlex.split(args.suite_args)
+        load = os.getloadavg()[0]  # other work on the machine makes both runs slower
         seconds = {str(j): suite(j, extra) for j in (1, 2)}
         payload["suite"] = {"seconds": seconds, "ratio_2_over_1": seconds["2"] / seconds["1"],
-                            "pytest_args": extra, "whole_suite": not extra, "measured": today}
+                            "pytest_args": extra, "whole_suite": not extra, "measured": today,
+                            "load_average_before": load}
         print("suite, jobs 1 and 2:", seconds)
     payload["versions"] = versions("numpy", "scipy", "gudhi", "jupyter-book", "myst-nb",
                                    "pytest-xdist")

@@ -119,7 +119,7 @@ def main():
     for n in SIZES:
         da = topo.rips_diagrams(subsample(A, n), max_dim=0)[0]
         db = topo.rips_diagrams(subsample(B, n), max_dim=0)[0]
-        repeat = 15 if n < 1000 else 7
+        repeat = 25 if n < 1000 else 11
         ours = topo.wasserstein(da, db)
         exact = topo.wasserstein(da, db, backend="scipy")
         v_hera = hera_w(da, db, order=1.0, internal_p=np.inf, delta=0.01)
