@@ -18,6 +18,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 EXTRAS := book,dev,dask
+# notebooks (make book) and pytest workers (make test) at a time
+JOBS   ?= 2
 
 # One BLAS thread: bit-for-bit reproducible results for a fixed seed on one machine.
 export OMP_NUM_THREADS      := 1
@@ -49,15 +51,21 @@ ipynb/%.ipynb: notebooks/%.md $(STAMP)
 notebooks: $(IPYNB)
 	@echo ">> notebooks generated in ipynb/ (open the .md sources in JupyterLab: make lab)"
 
+# the chapters not yet in the execution cache run $(JOBS) at a time (kernels on Unix
+# sockets: uniqnets/book/_execute.py), then the build takes every chapter from the cache
 book: $(STAMP) notebooks
+	$(BIN)/python -m uniqnets.book._execute --jobs $(JOBS) .
 	$(BIN)/jupyter-book build . -n --keep-going
 	@echo ">> the book is at $(CURDIR)/_build/html/index.html"
 
-# Serial on purpose: Jupyter kernels started side by side can race for the same TCP
-# port ("kernel died before replying"); one at a time, and the suite stays well
-# inside its time budget.
+# $(JOBS) pytest-xdist workers, each notebook's cells on one worker (--dist loadfile).
+# Kernels listen on Unix sockets, not TCP ports, so kernels started side by side
+# cannot race for a port. The nbval pass stores each executed chapter in the book's
+# cache; the strict book build (tests marked `book`, skipped on xdist workers) runs
+# afterwards, alone, and takes every chapter from that cache.
 test: $(STAMP)
-	$(BIN)/python -m pytest -v
+	$(BIN)/python -m pytest -v -n $(JOBS) --dist loadfile
+	$(BIN)/python -m pytest -v -m book tests/test_book.py
 
 # `pip install .` without extras must give a working numerical library: a fresh venv
 # (outside the checkout, so nothing of .venv leaks in), then import every module

@@ -1,7 +1,10 @@
 """The whole book builds without a warning, and every page works in a real browser.
 
 The tests of this file run in order: the build first, then the browser checks of
-what it built (alone, `make test-browser` checks the book `make book` built).
+what it built (alone, `make test-browser` checks the book `make book` built).  They
+are marked ``book``: never on a pytest-xdist worker (conftest.py skips them there),
+`make test` runs them in a second, serial invocation after the parallel one, whose
+nbval pass has stored every executed chapter in the book's cache.
 """
 
 import re
@@ -12,6 +15,11 @@ from pathlib import Path
 
 import browser
 import pytest
+from jupyter_cache import get_cache
+
+from uniqnets.book._execute import fill_cache
+
+pytestmark = pytest.mark.book
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -29,8 +37,23 @@ needs_browser = pytest.mark.skipif(
     if HAVE_PLAYWRIGHT else "browser tests skipped: playwright is not installed")
 
 
+def chapter_records():
+    """``{(chapter, record id, code hash)}`` of the chapters in the book's execution cache."""
+    cache = get_cache(ROOT / "_build" / ".jupyter_cache")
+    chapters = (ROOT / "notebooks").resolve()
+    return {(Path(r.uri).stem, r.pk, r.hashkey) for r in cache.list_cache_records()
+            if Path(r.uri).parent == chapters}
+
+
 @pytest.mark.slow
 def test_book_builds_without_warnings():
+    # chapters the nbval pass did not execute (a run of this file alone, an edited
+    # chapter) are executed here two at a time on ipc kernels and cached; the build
+    # then executes nothing itself
+    chapters = sorted((ROOT / "notebooks").glob("*.md"))
+    fill_cache(ROOT, chapters, jobs=2, timeout=300)
+    cached = chapter_records()
+    assert {stem for stem, _, _ in cached} >= {md.stem for md in chapters}
     jb = Path(sys.executable).parent / "jupyter-book"
     # --all re-reads every page, so warnings of unchanged pages are reported too;
     # executed notebooks still come from the cache when their code did not change
@@ -39,6 +62,9 @@ def test_book_builds_without_warnings():
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log[-8000:]
     assert (HTML / "index.html").is_file()
+    # no chapter executed by the build: it would have replaced the chapter's record
+    assert chapter_records() == cached, "the build executed a chapter the cache held"
+    assert log.count("Using cached notebook") >= len(chapters), log[-8000:]
     for nb in sorted((ROOT / "notebooks").glob("*.md")):
         page = HTML / "notebooks" / f"{nb.stem}.html"
         assert page.is_file(), f"{page.name} was not built"

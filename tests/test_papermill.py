@@ -7,6 +7,7 @@ import papermill as pm
 import pytest
 
 from uniqnets.book import notebook, read_records
+from uniqnets.book._execute import kernel_manager_class
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.md"))
@@ -25,7 +26,9 @@ def test_rerun_with_another_seed(path, tmp_path):
         results = tmp_path / f"{label}.json"
         pm.execute_notebook(notebook.load(path), str(out), kernel_name="python3",
                             parameters={**rerun, **extra, "results_path": str(results)},
-                            cwd=str(tmp_path), progress_bar=False)
+                            cwd=str(tmp_path), progress_bar=False,
+                            # ipc, not TCP: reruns on two xdist workers cannot race for a port
+                            kernel_manager_class=kernel_manager_class())
         values = read_records(out)
         # the JSON file the notebook writes holds the same values as its glued outputs
         assert json.loads(results.read_text()) == json.loads(json.dumps(values))

@@ -2,15 +2,23 @@
 
 A two-notebook book is built with the project's own ``_config.yml``; executions are
 counted in the jupyter-cache that Jupyter Book keeps in ``_build/.jupyter_cache``.
+The nbval pass of ``make test`` fills that cache (``uniqnets.book._execute``), so the
+build after it executes nothing; and a chapter's outputs are the same executed
+alone, two at a time, or by nbval.
 """
 
+import base64
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import jupytext
 import pytest
 from jupyter_cache import get_cache
+
+from uniqnets.book._execute import fill_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,28 +42,73 @@ print("{name}", 1 + 1)
 """
 
 
-def build(book: Path):
+# a chapter in small: a seeded draw, a recorded value, a figure
+SEEDED = NOTEBOOK.replace('print("{name}", 1 + 1)', """import matplotlib.pyplot as plt
+import numpy as np
+
+from uniqnets.book import record
+
+x = np.random.default_rng({seed}).standard_normal(50).cumsum()
+record("{name}_last", float(x[-1]))
+print("{name}", np.round(x[:3], 6))""") + """
+```{{code-cell}} ipython3
+fig, ax = plt.subplots(figsize=(3, 2), dpi=60)
+ax.plot(x)
+plt.show()
+```
+"""
+
+
+def build(book: Path, log: list | None = None):
     jb = Path(sys.executable).parent / "jupyter-book"
     proc = subprocess.run([str(jb), "build", str(book), "-W", "-n", "--keep-going"],
                           cwd=book, capture_output=True, text=True)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    if log is not None:
+        log.append(proc.stdout + proc.stderr)
+    return records(book)
+
+
+def records(book: Path):
     cache = get_cache(book / "_build" / ".jupyter_cache")
     return {Path(r.uri).stem: (r.pk, r.hashkey) for r in cache.list_cache_records()}
 
 
-@pytest.mark.slow
-def test_prose_edits_execute_nothing_and_code_edits_only_their_notebook(tmp_path):
-    book = tmp_path / "book"
+def make_book(book: Path, template=NOTEBOOK, names="ab"):
     (book / "book").mkdir(parents=True)
     shutil.copy(ROOT / "_config.yml", book / "_config.yml")
     shutil.copytree(ROOT / "book" / "_ext", book / "book" / "_ext")
     shutil.copy(ROOT / "book" / "references.bib", book / "book" / "references.bib")
     (book / "notebooks").mkdir()
-    for name in "ab":
-        (book / "notebooks" / f"{name}.md").write_text(NOTEBOOK.format(name=name))
+    for seed, name in enumerate(names):
+        (book / "notebooks" / f"{name}.md").write_text(template.format(name=name, seed=seed))
     (book / "intro.md").write_text("# Test book\n\n```{tableofcontents}\n```\n")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n"
-                                   "  - file: notebooks/a\n  - file: notebooks/b\n")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n" + "".join(
+        f"  - file: notebooks/{name}\n" for name in names))
+    return book
+
+
+def executed_outputs(book: Path, name: str):
+    """The outputs the book's cache holds for notebook ``name``: text, and image bytes."""
+    cache = get_cache(book / "_build" / ".jupyter_cache")
+    (record,) = [r for r in cache.list_cache_records() if Path(r.uri).stem == name]
+    nb = cache.get_cache_bundle(record.pk).nb
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o["output_type"] == "stream":
+                out.append(("stream", o["name"], o["text"]))
+            elif o["output_type"] in ("display_data", "execute_result"):
+                data = dict(o["data"])
+                if "image/png" in data:
+                    data["image/png"] = base64.b64decode(data["image/png"])
+                out.append((o["output_type"], sorted(data.items())))
+    return out
+
+
+@pytest.mark.slow
+def test_prose_edits_execute_nothing_and_code_edits_only_their_notebook(tmp_path):
+    book = make_book(tmp_path / "book")
     first = build(book)
     assert set(first) == {"a", "b"}
 
@@ -71,3 +124,41 @@ def test_prose_edits_execute_nothing_and_code_edits_only_their_notebook(tmp_path
     assert third["a"] == first["a"]
     assert third["b"] != first["b"]
     assert len(third) == 2
+
+
+@pytest.mark.slow
+def test_nbval_pass_fills_the_cache_and_the_build_executes_nothing(tmp_path):
+    pytest.importorskip("xdist")
+    book = make_book(tmp_path / "book", SEEDED)
+    (book / "ipynb").mkdir()
+    for md in (book / "notebooks").glob("*.md"):
+        jupytext.write(jupytext.read(md), book / "ipynb" / f"{md.stem}.ipynb")
+    (book / "pytest.ini").write_text("[pytest]\n")
+    # nbval on two workers, with the project's plugin (conftest.py loads it in the repo)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT / "lib"), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "-p", "uniqnets.book._execute", "--nbval-lax", "-n", "2",
+                           "--dist", "loadfile", "ipynb"],
+                          cwd=book, capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    assert "4 passed" in proc.stdout, proc.stdout[-2000:]
+    cached = records(book)
+    assert set(cached) == {"a", "b"}, "the nbval pass did not cache both notebooks"
+
+    log = []
+    assert build(book, log) == cached  # no new record: nothing was executed
+    assert log[0].count("Using cached notebook") == 2, log[0][-4000:]
+    assert "Executing notebook" not in log[0], log[0][-4000:]
+    html = (book / "_build" / "html" / "notebooks" / "a.html").read_text()
+    assert "a [" in html and "<img" in html  # the printed draw and the figure are shown
+
+    # bit for bit: the same notebooks executed one at a time and two at a time (the
+    # book's cache filler) give nbval's outputs, text and image bytes
+    for jobs in (1, 2):
+        other = make_book(tmp_path / f"jobs{jobs}", SEEDED)
+        done = fill_cache(other, sorted((other / "notebooks").glob("*.md")), jobs=jobs)
+        assert len(done) == 2
+        for name in "ab":
+            assert executed_outputs(other, name) == executed_outputs(book, name), (jobs, name)
+    assert executed_outputs(book, "a") != executed_outputs(book, "b")  # the seeds differ

@@ -1,7 +1,10 @@
 """Unit tests of uniqnets.topology against exact answers."""
 
+import inspect
+
 import numpy as np
 import pytest
+from gudhi.wasserstein import wasserstein_distance as gudhi_wasserstein
 from scipy.optimize import lsq_linear
 from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial.distance import cdist, pdist, squareform
@@ -11,6 +14,7 @@ from uniqnets.topology import (
     ISOMORPHIC,
     NOT_ISOMORPHIC,
     UNDECIDED,
+    WASSERSTEIN_BACKENDS,
     bottleneck,
     hausdorff,
     pca_basis,
@@ -170,12 +174,14 @@ D2 = np.array([[0.0, 5.0], [3.0, 3.5]])
 
 
 def backends():
-    """hera ships with gudhi; the POT backend needs the optional package `ot`."""
-    try:
-        import ot  # noqa: F401
-    except ImportError:
-        return ["scipy", "hera"]
-    return ["scipy", "hera", "pot"]
+    """Every backend: POT is a core dependency, hera ships with gudhi."""
+    return list(WASSERSTEIN_BACKENDS)
+
+
+def test_default_backend_is_pots_exact_solver():
+    # the fastest exact method (benchmarks/bench_topology.py) is the default
+    assert inspect.signature(wasserstein).parameters["backend"].default == "pot"
+    assert set(backends()) == {"scipy", "hera", "pot"}
 
 
 def test_hand_computed_distances():
@@ -226,9 +232,12 @@ def test_backends_agree(internal_p):
         approx = wasserstein(A, B, order=q, internal_p=internal_p, backend="hera", delta=1e-6)
         # hera guarantees exact <= approx <= (1 + delta) exact; allow summation rounding
         assert exact * (1 - 1e-12) <= approx <= exact * (1 + 1e-6)
-        if "pot" in backends():
-            pot = wasserstein(A, B, order=q, internal_p=internal_p, backend="pot")
-            assert pot == pytest.approx(exact, rel=1e-10)
+        # the two exact solvers sum the same optimal costs in another order
+        lsa = wasserstein(A, B, order=q, internal_p=internal_p, backend="scipy")
+        assert lsa == pytest.approx(exact, rel=1e-12)
+        # and the default agrees with gudhi's own POT path
+        peer = gudhi_wasserstein(A, B, order=float(q), internal_p=float(internal_p))
+        assert peer == pytest.approx(exact, rel=1e-12)
 
 
 def test_exact_wasserstein_on_diagrams_that_differ_by_rounding():
@@ -238,8 +247,9 @@ def test_exact_wasserstein_on_diagrams_that_differ_by_rounding():
     b = rng.uniform(0, 1, 100)
     A = np.c_[b, b + rng.exponential(0.1, 100)]
     B = A * (1 + 1e-15 * rng.standard_normal(A.shape))
-    assert 0 < wasserstein(A, B) < 1e-12
-    assert wasserstein(A, B) >= bottleneck(A, B)  # W_q >= W_inf always
+    for backend in ("pot", "scipy"):  # the exact backends
+        assert 0 < wasserstein(A, B, backend=backend) < 1e-12
+        assert wasserstein(A, B, backend=backend) >= bottleneck(A, B)  # W_q >= W_inf always
 
 
 # -- stability ------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ per private module):
 * the Vietoris-Rips persistence diagrams of ``S`` (:func:`rips_diagrams`, with gudhi;
   ``_persistence``);
 * bottleneck and Wasserstein distances between diagrams (:func:`bottleneck`,
-  :func:`wasserstein`: gudhi's exact bottleneck; an exact assignment with scipy,
-  or hera's auction, or POT's transport solver; ``_diagram_distance``);
+  :func:`wasserstein`: gudhi's exact bottleneck; POT's exact transport solver by
+  default, or an exact assignment with scipy, or hera's auction; ``_diagram_distance``);
 * the Hausdorff distance and the minimum distance between two clouds
   (:func:`hausdorff`, :func:`set_distance`, with :func:`step_lengths`; ``_set_distance``)
   and between the polygonal curves through them (:func:`polyline_distance`;

@@ -1,0 +1,277 @@
+"""Executing the chapters side by side, once (private): kernels, the book's cache, nbval.
+
+Three pieces, shared by ``make book``, ``make test`` and the tests:
+
+* :func:`kernel_manager_class`: Jupyter kernel managers on zmq's ``ipc`` transport.
+  A kernel on TCP gets its five ports by binding port 0 and releasing it before the
+  kernel binds it again; two kernels started side by side (two pytest-xdist workers,
+  two notebooks of the book) can be handed the same port in between ("Address already
+  in use", the kernel dies before it replies).  Unix sockets in a directory of their
+  own cannot collide: ipc socket names are chosen by counting up from 1 until a name
+  is free, so each kernel gets a fresh private directory (the socket names are then
+  unique whatever else runs).  On systems without Unix sockets TCP is kept.
+* :func:`fill_cache`: execute the chapters whose code is not yet in the book's
+  jupyter-cache (``_build/.jupyter_cache``, where Jupyter Book looks with
+  ``execute_notebooks: cache``), ``jobs`` at a time, each in its own process with an
+  ipc kernel, and store them there; the book build then executes nothing.
+  jupyter-cache's own ``local-parallel`` executor is not used because it starts its
+  kernels on TCP, which is the race above.
+* a pytest plugin (this module is one: ``-p uniqnets.book._execute``, and the
+  project's ``conftest.py`` loads it): nbval's kernels run on ipc, and when every cell
+  of a notebook twin ``<book>/ipynb/<name>.ipynb`` has passed, the notebook with the
+  outputs nbval received is stored in the jupyter-cache of ``<book>`` under the hash
+  of ``<book>/notebooks/<name>.md``.  nbval still executes every chapter (its test is
+  that each cell runs without an error); the book build afterwards reuses that one
+  execution instead of running the chapter again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["cache_executed", "fill_cache", "kernel_manager_class", "needs_execution"]
+
+#: the book's execution cache, relative to the book's root (Jupyter Book's default)
+CACHE = Path("_build") / ".jupyter_cache"
+
+
+# -- kernels ---------------------------------------------------------------------------------
+
+def _ipc_mixin(base):
+    class IpcKernelManager(base):
+        """A kernel manager whose kernel listens on Unix sockets in a private directory."""
+
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            self._ipc_dir = None
+            if os.name == "posix":
+                self._ipc_dir = tempfile.mkdtemp(prefix="uniqnets-kernel-")
+                self.transport = "ipc"
+                self.ip = os.path.join(self._ipc_dir, "kernel")
+
+        # shutdown_kernel awaits this one, in the sync and in the async manager alike
+        async def _async_cleanup_resources(self, restart=False):
+            await super()._async_cleanup_resources(restart=restart)
+            if not restart and self._ipc_dir:
+                shutil.rmtree(self._ipc_dir, ignore_errors=True)
+
+    IpcKernelManager.__name__ = IpcKernelManager.__qualname__ = f"Ipc{base.__name__}"
+    return IpcKernelManager
+
+
+def kernel_manager_class(asynchronous: bool = True):
+    """The kernel manager class on ipc transport (async for nbclient/papermill, sync for nbval).
+
+    Examples
+    --------
+    >>> from uniqnets.book._execute import kernel_manager_class
+    >>> kernel_manager_class().__name__, kernel_manager_class(False).__name__
+    ('IpcAsyncKernelManager', 'IpcKernelManager')
+    """
+    from jupyter_client import AsyncKernelManager, KernelManager
+
+    return _ipc_mixin(AsyncKernelManager if asynchronous else KernelManager)
+
+
+# -- the book's execution cache --------------------------------------------------------------
+
+@contextlib.contextmanager
+def _cache_lock(book: Path):
+    """An exclusive lock on the book's cache: two processes may store at the same time."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no xdist workers sharing a cache are expected there
+        yield
+        return
+    path = Path(book) / CACHE.parent / ".jupyter_cache.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _read_source(md: Path):
+    """The chapter as the book reads it (myst-nb's MyST reader), so that the hashes agree."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    return read_myst_markdown_notebook(Path(md).read_text(encoding="utf-8"))
+
+
+def needs_execution(book: Path, md: Path) -> bool:
+    """True when the book's cache holds no execution of the code of chapter ``md``."""
+    from jupyter_cache import get_cache
+
+    with _cache_lock(book):
+        cache = get_cache(Path(book) / CACHE)
+        try:
+            cache.match_cache_notebook(_read_source(md))
+        except KeyError:
+            return True
+    return False
+
+
+def cache_executed(book: Path, md: Path, code_outputs, seconds: float | None = None,
+                   sources=None):
+    """Store chapter ``md`` executed with ``code_outputs`` (one list per code cell) in the cache.
+
+    ``sources``, if given, are the code cells that were executed: nothing is stored
+    unless they are the chapter's (the cache matches on them).  Returns the cache
+    record's primary key, or None when nothing was stored.
+    """
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.cache.main import CacheBundleIn
+
+    nb = _read_source(md)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    if len(code) != len(code_outputs) or (
+            sources is not None and list(sources) != [cell.source for cell in code]):
+        return None
+    for count, (cell, outputs) in enumerate(zip(code, code_outputs, strict=True), start=1):
+        cell.outputs = [nbformat.from_dict(dict(out)) for out in outputs]
+        cell.execution_count = count
+        for out in cell.outputs:
+            if out.get("output_type") == "execute_result":
+                out["execution_count"] = count
+    with _cache_lock(book):
+        cache = get_cache(Path(book) / CACHE)
+        record = cache.cache_notebook_bundle(
+            CacheBundleIn(nb, str(Path(md).resolve()), data={"execution_seconds": seconds}),
+            check_validity=False, overwrite=True)
+        return record.pk
+
+
+def _execute_one(md: str, timeout: int):
+    """Execute chapter ``md`` in a fresh ipc kernel (cwd: its folder), as the book would."""
+    from nbclient import NotebookClient
+
+    nb = _read_source(Path(md))
+    t0 = time.perf_counter()
+    client = NotebookClient(nb, timeout=timeout, kernel_name=nb.metadata["kernelspec"]["name"],
+                            allow_errors=False,
+                            resources={"metadata": {"path": str(Path(md).parent)}},
+                            kernel_manager_class=kernel_manager_class())
+    client.execute()
+    outputs = [cell.outputs for cell in nb.cells if cell.cell_type == "code"]
+    return outputs, time.perf_counter() - t0
+
+
+def fill_cache(book: Path, notebooks, jobs: int = 2, timeout: int = 300) -> dict:
+    """Execute the ``notebooks`` (MyST ``.md``) not yet cached, ``jobs`` at a time; cache them.
+
+    Returns ``{path: seconds}`` for the notebooks executed (a cached one is skipped).
+    Each notebook is cached as soon as it has run; the first execution error is raised
+    once the others have finished (the build would fail on it too).
+    """
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
+    todo = [str(Path(md).resolve()) for md in notebooks if needs_execution(book, Path(md))]
+    done, errors = {}, []
+    if not todo:
+        return done
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))),
+                             mp_context=get_context("spawn")) as pool:
+        futures = {pool.submit(_execute_one, md, timeout): md for md in todo}
+        for fut in as_completed(futures):
+            md = futures[fut]
+            try:
+                outputs, seconds = fut.result()
+            except Exception as exc:
+                errors.append((md, exc))
+                continue
+            cache_executed(book, Path(md), outputs, seconds)
+            done[md] = seconds
+    if errors:
+        md, exc = errors[0]
+        raise RuntimeError(f"executing {md} failed: {exc}") from exc
+    return done
+
+
+def _timeout_from_config(book: Path) -> int:
+    import yaml
+
+    conf = yaml.safe_load((Path(book) / "_config.yml").read_text(encoding="utf-8")) or {}
+    return int((conf.get("execute") or {}).get("timeout", 300))
+
+
+def main(argv=None):
+    """``python -m uniqnets.book._execute [--jobs N] [BOOK]``: fill the book's execution cache."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__.split(":", 1)[1].strip())
+    parser.add_argument("book", nargs="?", default=".", help="the book's root (default: .)")
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at a time")
+    args = parser.parse_args(argv)
+    book = Path(args.book).resolve()
+    notebooks = sorted((book / "notebooks").glob("*.md"))
+    done = fill_cache(book, notebooks, jobs=args.jobs, timeout=_timeout_from_config(book))
+    for md, seconds in done.items():
+        sys.stderr.write(f"executed {Path(md).name} in {seconds:.1f} s\n")
+    sys.stderr.write(f"{len(notebooks) - len(done)} of {len(notebooks)} notebooks were cached\n")
+
+
+# -- the pytest plugin -----------------------------------------------------------------------
+
+class NbvalCache:
+    """Store each notebook twin nbval executed completely in its book's jupyter-cache."""
+
+    def __init__(self):
+        self._outputs = {}   # twin path -> {cell index: outputs}
+        self._t0 = {}
+
+    @staticmethod
+    def _source(twin: Path):
+        md = twin.parent.parent / "notebooks" / f"{twin.stem}.md"
+        return md if twin.parent.name == "ipynb" and md.is_file() else None
+
+    def pytest_runtest_makereport(self, item, call):
+        from nbval.plugin import IPyNbCell
+
+        if not isinstance(item, IPyNbCell) or call.when != "call":
+            return
+        twin = Path(str(item.parent.fspath))
+        self._t0.setdefault(twin, call.start)
+        if call.excinfo is not None or self._source(twin) is None:
+            self._outputs[twin] = None  # a failed or skipped cell: this run is not cached
+            return
+        seen = self._outputs.setdefault(twin, {})
+        if seen is None:
+            return
+        seen[item.cell_num] = [dict(out) for out in (item.test_outputs or [])]
+        n_code = sum(cell.cell_type == "code" for cell in item.parent.nb.cells)
+        if len(seen) == n_code:  # every cell ran in this one kernel and passed
+            md = self._source(twin)
+            outputs = [seen[k] for k in sorted(seen)]
+            sources = [cell.source for cell in item.parent.nb.cells if cell.cell_type == "code"]
+            cache_executed(md.parent.parent, md, outputs, seconds=call.stop - self._t0[twin],
+                           sources=sources)
+            del self._outputs[twin]
+
+
+def _patch_nbval_kernels():
+    """nbval starts its kernels with ``nbval.kernel.KernelManager``: make it the ipc one."""
+    import nbval.kernel
+
+    nbval.kernel.KernelManager = kernel_manager_class(asynchronous=False)
+
+
+def pytest_configure(config):
+    if not config.pluginmanager.hasplugin("nbval"):
+        return
+    _patch_nbval_kernels()
+    if not config.pluginmanager.has_plugin("uniqnets-nbval-cache"):
+        config.pluginmanager.register(NbvalCache(), "uniqnets-nbval-cache")
+
+
+if __name__ == "__main__":
+    main()
