@@ -259,10 +259,27 @@ class NbvalCache:
 
 
 def _patch_nbval_kernels():
-    """nbval starts its kernels with ``nbval.kernel.KernelManager``: make it the ipc one."""
+    """nbval's kernels: on ipc transport, and executing cells as a notebook front end does.
+
+    nbval starts its kernels with ``nbval.kernel.KernelManager``: make it the ipc one.
+    It also executes every cell with ``store_history=False``, unlike Jupyter, papermill
+    and the book's execution (nbclient); then IPython keeps no ``In`` history, which
+    :func:`uniqnets.book.glue_parameters` reads to find the parameters cell. Cells are
+    executed with history here, as in every other way a chapter is run.
+    """
     import nbval.kernel
 
     nbval.kernel.KernelManager = kernel_manager_class(asynchronous=False)
+    running = nbval.kernel.RunningKernel
+    if getattr(running.execute_cell_input, "_uniqnets_history", False):
+        return
+
+    def execute_cell_input(self, cell_input, allow_stdin=None):
+        return self.kc.execute(cell_input, store_history=True, allow_stdin=allow_stdin,
+                               stop_on_error=False)
+
+    execute_cell_input._uniqnets_history = True
+    running.execute_cell_input = execute_cell_input
 
 
 def pytest_configure(config):
