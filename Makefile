@@ -15,7 +15,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-EXTRAS := book,dev,dask
+EXTRAS := book,dev,dask,practice
 
 # One BLAS thread: bit-for-bit reproducible results for a fixed seed on one machine.
 export OMP_NUM_THREADS      := 1
