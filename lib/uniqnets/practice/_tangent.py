@@ -63,10 +63,6 @@ def _compiled(network, loss, opt, n_chunks):
               for i in range(n_chunks)]
         return sum(gs[1:], gs[0]) / n_chunks
 
-    def objective(theta, X, Y, wd):
-        val = data_loss_flat(theta, X, Y)
-        return val + 0.5 * wd * jnp.dot(theta, theta) if coupled else val
-
     def unpack(x, t):
         theta = x[:d]
         state = tx.init(theta)
@@ -85,7 +81,9 @@ def _compiled(network, loss, opt, n_chunks):
                   if jnp.issubdtype(leaf.dtype, jnp.floating)]
         return jnp.concatenate([theta, *floats]) if floats else theta
 
-    def step(x, t, X, Y, lr, wd):
+    def step(x, t, X, Y, idx, lr, wd):
+        if idx is not None:
+            X, Y = X[idx], Y[idx]
         theta, state = unpack(x, t)
         g = grad_chunks(theta, X, Y)
         if coupled:
@@ -96,11 +94,31 @@ def _compiled(network, loss, opt, n_chunks):
         lr_t = lr * jnp.asarray(opt.schedule_factor(t), x.dtype)
         return pack(theta - lr_t * u, state)
 
-    def jvp(x, V, t, X, Y, lr, wd):
-        # k tangent directions at once: forward-mode through the step (which contains
-        # a reverse-mode gradient), vectorised over the columns of V
-        one = partial(step, t=t, X=X, Y=Y, lr=lr, wd=wd)
-        return jax.vmap(lambda v: jax.jvp(one, (x,), (v,))[1], in_axes=1, out_axes=1)(V)
+    def advance(x, V, t, X, Y, idx, lr, wd):
+        # the next state and k tangent directions at once: forward mode through the
+        # step (which contains a reverse-mode gradient), linearised once and applied
+        # to the columns of V under vmap; one compiled call per step
+        y, lin = jax.linearize(partial(step, t=t, X=X, Y=Y, idx=idx, lr=lr, wd=wd), x)
+        return y, jax.vmap(lin, in_axes=1, out_axes=1)(V)
+
+    def state_dim(theta):
+        return pack(*unpack(jnp.concatenate([theta] * 3), 0)).shape[0]
+
+    fns = dict(step=jax.jit(step), advance=jax.jit(advance), state_dim=state_dim,
+               **_compiled_objective(network, loss, coupled))
+    _CACHE[key] = fns
+    return fns
+
+
+def _compiled_objective(network, loss, coupled):
+    """Loss, gradient, Hessian-vector product and logits, compiled once per network."""
+    key = (network, loss, coupled)
+    if key in _CACHE:
+        return _CACHE[key]
+
+    def objective(theta, X, Y, wd):
+        val = _data_loss(network, loss, network.unflatten(theta), X, Y)
+        return val + 0.5 * wd * jnp.dot(theta, theta) if coupled else val
 
     def hvp(theta, V, X, Y, wd):
         g = partial(jax.grad(objective), X=X, Y=Y, wd=wd)
@@ -109,12 +127,8 @@ def _compiled(network, loss, opt, n_chunks):
     def logits(theta, X):
         return network.apply(network.unflatten(theta), X)
 
-    def state_dim(theta):
-        return pack(*unpack(jnp.concatenate([theta] * 3), 0)).shape[0]
-
-    fns = dict(step=jax.jit(step), jvp=jax.jit(jvp), hvp=jax.jit(hvp),
-               loss=jax.jit(objective), grad=jax.jit(jax.grad(objective)),
-               logits=jax.jit(logits), state_dim=state_dim)
+    fns = dict(hvp=jax.jit(hvp), loss=jax.jit(objective), grad=jax.jit(jax.grad(objective)),
+               logits=jax.jit(logits))
     _CACHE[key] = fns
     return fns
 
@@ -239,11 +253,8 @@ class TrainingMap:
                              f" got {t}")
         return t
 
-    def _batch(self, t):
-        if self.batches is None:
-            return self._X, self._Y
-        idx = self.batches[t]
-        return self._X[idx], self._Y[idx]
+    def _idx(self, t):
+        return None if self.batches is None else jnp.asarray(self.batches[t])
 
     def _data(self, X, Y):
         if X is None and Y is None:
@@ -326,9 +337,8 @@ class TrainingMap:
         [ 0.75 -0.15]
         """
         t = self._t(t)
-        Xb, Yb = self._batch(t)
-        out = self._fns["step"](self._x(x), jnp.asarray(t, jnp.int32), Xb, Yb, self._lr,
-                                self._wd)
+        out = self._fns["step"](self._x(x), jnp.asarray(t, jnp.int32), self._X, self._Y,
+                                self._idx(t), self._lr, self._wd)
         return np.asarray(out)
 
     def jvp(self, x, V, t: int = 0) -> np.ndarray:
@@ -361,10 +371,12 @@ class TrainingMap:
             raise ValueError(f"V must have shape ({self.state_dim}, k), got {V.shape}")
         single = V.ndim == 1
         Vj = jnp.asarray(V[:, None] if single else V, self.dtype)
-        Xb, Yb = self._batch(t)
-        out = np.asarray(self._fns["jvp"](self._x(x), Vj, jnp.asarray(t, jnp.int32), Xb, Yb,
-                                          self._lr, self._wd))
+        out = np.asarray(self._advance(self._x(x), Vj, t)[1])
         return out[:, 0] if single else out
+
+    def _advance(self, x, V, t):
+        return self._fns["advance"](x, V, jnp.asarray(t, jnp.int32), self._X, self._Y,
+                                    self._idx(t), self._lr, self._wd)
 
     # -- the objective -------------------------------------------------------------------------
     def loss(self, theta, X=None, Y=None) -> float:
@@ -627,11 +639,15 @@ class TrainingMap:
     def spectrum(self, x0, n_steps: int, k: int = 1, n_transient: int = 0, t0: int = 0,
                  rng: np.random.Generator | None = None, Q0=None,
                  max_norm: float | None = 1e6):
-        """Top-``k`` Lyapunov exponents of the joint map, by :func:`uniqnets.lyapunov.lyapunov_spectrum`.
+        """Top-``k`` Lyapunov exponents of the joint map, by the QR loop of :mod:`uniqnets.lyapunov`.
 
-        The map is non-autonomous (batch, schedule and Adam's bias correction depend
-        on the step), so it runs with ``time_dependent=True``: step ``t0 + t`` at
-        the ``t``-th call.
+        The factors ``Q -> DF_t(x_t) Q`` are fed to
+        :func:`uniqnets.lyapunov.qr_exponents`, each computing the next state and the
+        tangent frame in one compiled call; the result is that of
+        :func:`uniqnets.lyapunov.lyapunov_spectrum` with ``step``, ``jvp`` and
+        ``time_dependent=True`` (step ``t0 + t`` at the ``t``-th call: the map is
+        non-autonomous through its batches, its schedule and Adam's bias correction),
+        which evaluates the step twice per step.
 
         Parameters
         ----------
@@ -640,18 +656,21 @@ class TrainingMap:
             Measured steps (after the transient).
         k : int in 1..state_dim
         n_transient : int >= 0
+            Steps discarded first (the frame is evolved meanwhile).
         t0 : int >= 0
             Index of the first step.
         rng : numpy.random.Generator, optional
             Draws the initial frame (default: the first ``k`` unit vectors).
         Q0 : array (state_dim, k), optional
-            The initial frame itself.
+            The initial frame itself (orthonormalised).
         max_norm : float > 0 or inf, optional
+            A state beyond this norm, or a non-finite state or frame, ends the run as
+            diverged (exponents NaN).
 
         Returns
         -------
         :class:`uniqnets.lyapunov.LyapunovResult`
-            Exponents per step (natural log), ``x`` the final state (float64).
+            Exponents per step (natural log); ``x`` the final state (float64).
 
         Examples
         --------
@@ -667,16 +686,53 @@ class TrainingMap:
         t0 = check_int(t0, "t0", lo=0)
         n_steps = check_int(n_steps, "n_steps", lo=1)
         n_transient = check_int(n_transient, "n_transient", lo=0)
-        if rng is not None:
-            rng = check_rng(rng)
+        D = self.state_dim
+        k = check_int(k, "k", lo=1, hi=D)
+        max_norm = check_max_norm(max_norm)
         if self.batches is not None and t0 + n_transient + n_steps > self.batches.shape[0]:
             raise ValueError("n_steps: t0 + n_transient + n_steps exceeds the number of "
                              f"batches ({self.batches.shape[0]})")
-        x0 = np.asarray(self._x(x0, "x0"), dtype=np.float64)
-        return lyapunov.lyapunov_spectrum(
-            lambda x, t: self.step(x, t0 + t), lambda x, V, t: self.jvp(x, V, t0 + t), x0,
-            n_steps, k=k, n_transient=n_transient, Q0=Q0, rng=rng, time_dependent=True,
-            max_norm=check_max_norm(max_norm))
+        x = self._x(x0, "x0")
+        if Q0 is not None:
+            Q = check_array(Q0, "Q0", shape=(D, k))
+        elif rng is not None:
+            Q = np.linalg.qr(check_rng(rng).standard_normal((D, k)))[0]
+        else:
+            Q = np.eye(D, k)
+        run = {"x": x, "t": t0, "bad": None}
+
+        def factors(n):
+            for _ in range(n):
+                if run["bad"] is not None:
+                    return
+
+                def factor(Q):
+                    y, JQ = self._advance(run["x"], jnp.asarray(Q, self.dtype), run["t"])
+                    JQ = np.asarray(JQ, dtype=np.float64)
+                    run["t"] += 1
+                    if diverged(np.asarray(y), max_norm) or not np.all(np.isfinite(JQ)):
+                        run["bad"] = run["t"] - t0
+                        return Q  # placeholder; its row is dropped below
+                    run["x"] = y
+                    return JQ
+
+                yield factor
+
+        def result(exps, log_r, Q):
+            return lyapunov.LyapunovResult(exps, log_r, Q, dt=1.0,
+                                           x=np.asarray(run["x"], dtype=np.float64),
+                                           diverged=run["bad"] is not None,
+                                           diverged_step=run["bad"])
+
+        nan = np.full(k, np.nan)
+        if n_transient:
+            Q = lyapunov.qr_exponents(factors(n_transient), Q0=Q).Q
+            if run["bad"] is not None:
+                return result(nan, np.empty((0, k)), Q)
+        res = lyapunov.qr_exponents(factors(n_steps), Q0=Q)
+        if run["bad"] is not None:
+            return result(nan, res.log_r[:-1], res.Q)
+        return result(res.exponents, res.log_r, res.Q)
 
     def twins(self, x0, x0_twin, n_steps: int, t0: int = 0, other: TrainingMap | None = None,
               max_norm: float | None = 1e6):
