@@ -11,8 +11,15 @@ import jax.numpy as jnp
 import numpy as np
 from jax.flatten_util import ravel_pytree
 
-from .._validate import check_array, check_bool, check_choice, check_int, check_real, check_rng
-from .._validate import check_size
+from .._validate import (
+    check_array,
+    check_bool,
+    check_choice,
+    check_int,
+    check_real,
+    check_rng,
+    check_size,
+)
 
 __all__ = ["ACTIVATIONS", "Network", "cnn", "mlp", "resnet", "transformer"]
 

@@ -187,8 +187,10 @@ class Optimizer:
         Examples
         --------
         >>> from uniqnets.practice import optimizer
-        >>> optimizer("sgd", 0.5).stability_threshold(), optimizer("momentum", 0.5).stability_threshold()
-        (4.0, 7.6)
+        >>> optimizer("sgd", 0.5).stability_threshold()
+        4.0
+        >>> optimizer("momentum", 0.5).stability_threshold()
+        7.6
         """
         lr = self.learning_rate(t)
         if lr == 0:

@@ -639,7 +639,7 @@ class TrainingMap:
     def spectrum(self, x0, n_steps: int, k: int = 1, n_transient: int = 0, t0: int = 0,
                  rng: np.random.Generator | None = None, Q0=None,
                  max_norm: float | None = 1e6):
-        """Top-``k`` Lyapunov exponents of the joint map, by the QR loop of :mod:`uniqnets.lyapunov`.
+        """Top-``k`` Lyapunov exponents of the joint map, by the QR loop of ``lyapunov``.
 
         The factors ``Q -> DF_t(x_t) Q`` are fed to
         :func:`uniqnets.lyapunov.qr_exponents`, each computing the next state and the
