@@ -332,7 +332,7 @@ class Network:
         [((3, 2), (3,)), ((1, 3), (1,))]
         """
         if not isinstance(theta, jax.Array):
-            theta = check_array(theta, "theta", ndim=1, dtype=None)
+            theta = check_array(theta, "theta", ndim=1)
         if theta.shape != (self.n_params,):
             raise ValueError(f"theta must have shape ({self.n_params},), got {theta.shape}")
         leaves, treedef = jax.tree_util.tree_flatten(self._template(), is_leaf=_is_leaf)
@@ -396,9 +396,9 @@ class Network:
         return _APPLY[self.kind](self.cfg, params, X)
 
 
-def _network(kind, **cfg):
+def _network(kind, size_name, **cfg):
     net = Network(kind, tuple(cfg.items()))
-    check_size(net.n_params, "network size")
+    check_size(net.n_params, size_name)
     return net
 
 
@@ -427,7 +427,7 @@ def mlp(sizes, activation: str = "tanh") -> Network:
     """
     sizes = _sizes(sizes, "sizes", min_len=2)
     check_choice(activation, "activation", ACTIVATIONS)
-    return _network("mlp", sizes=sizes, activation=activation)
+    return _network("mlp", "sizes", sizes=sizes, activation=activation)
 
 
 def cnn(image_shape, channels, n_out: int, kernel: int = 3, activation: str = "relu") -> Network:
@@ -469,7 +469,7 @@ def cnn(image_shape, channels, n_out: int, kernel: int = 3, activation: str = "r
     n_out = check_int(n_out, "n_out", lo=1)
     kernel = check_int(kernel, "kernel", lo=1)
     check_choice(activation, "activation", ACTIVATIONS)
-    return _network("cnn", image_shape=image_shape, channels=channels, n_out=n_out,
+    return _network("cnn", "channels", image_shape=image_shape, channels=channels, n_out=n_out,
                     kernel=kernel, activation=activation)
 
 
@@ -513,7 +513,7 @@ def resnet(image_shape, channels: int, n_blocks: int, n_out: int, kernel: int = 
     n_out = check_int(n_out, "n_out", lo=1)
     kernel = check_int(kernel, "kernel", lo=1)
     check_choice(activation, "activation", ACTIVATIONS)
-    return _network("resnet", image_shape=image_shape, channels=channels, n_blocks=n_blocks,
+    return _network("resnet", "channels", image_shape=image_shape, channels=channels, n_blocks=n_blocks,
                     n_out=n_out, kernel=kernel, activation=activation)
 
 
@@ -580,6 +580,6 @@ def transformer(seq_len: int, d_model: int, n_heads: int, n_layers: int, n_out: 
     pool = check_bool(pool, "pool")
     mlp_ratio = check_int(mlp_ratio, "mlp_ratio", lo=1)
     check_choice(activation, "activation", ACTIVATIONS)
-    return _network("transformer", seq_len=seq_len, d_model=d_model, n_heads=n_heads,
+    return _network("transformer", "d_model", seq_len=seq_len, d_model=d_model, n_heads=n_heads,
                     n_layers=n_layers, n_out=n_out, d_in=d_in, vocab=vocab, pool=pool,
                     mlp_ratio=mlp_ratio, activation=activation)

@@ -239,11 +239,11 @@ class TrainingMap:
 
     # -- arguments ---------------------------------------------------------------------------
     def _x(self, x, name="x"):
-        x = check_array(x, name, shape=(self.state_dim,), dtype=None)
+        x = check_array(x, name, shape=(self.state_dim,))
         return jnp.asarray(x, self.dtype)
 
     def _theta(self, theta, name="theta"):
-        theta = check_array(theta, name, shape=(self.n_params,), dtype=None)
+        theta = check_array(theta, name, shape=(self.n_params,))
         return jnp.asarray(theta, self.dtype)
 
     def _t(self, t):
@@ -309,8 +309,10 @@ class TrainingMap:
         >>> tm.params(np.arange(18.0)).tolist()
         [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
         """
-        return np.asarray(check_array(x, "x", shape=(self.state_dim,), dtype=None)
-                          [:self.n_params])
+        # a floating array keeps its dtype (a float32 state gives float32 parameters)
+        floating = isinstance(x, np.ndarray) and x.dtype.kind == "f"
+        x = check_array(x, "x", shape=(self.state_dim,), dtype=x.dtype if floating else float)
+        return x[:self.n_params]
 
     def step(self, x, t: int = 0) -> np.ndarray:
         """Step ``t`` of training: the next joint state.
@@ -366,7 +368,7 @@ class TrainingMap:
          [-0.15  0.9 ]]
         """
         t = self._t(t)
-        V = check_array(V, "V", ndim=(1, 2), dtype=None)
+        V = check_array(V, "V", ndim=(1, 2))
         if V.shape[0] != self.state_dim:
             raise ValueError(f"V must have shape ({self.state_dim}, k), got {V.shape}")
         single = V.ndim == 1
@@ -451,7 +453,7 @@ class TrainingMap:
         [[2.5 1.5]
          [1.5 1. ]]
         """
-        V = check_array(V, "V", ndim=(1, 2), dtype=None)
+        V = check_array(V, "V", ndim=(1, 2))
         if V.shape[0] != self.n_params:
             raise ValueError(f"V must have shape ({self.n_params}, k), got {V.shape}")
         single = V.ndim == 1
