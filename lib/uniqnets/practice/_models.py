@@ -513,8 +513,8 @@ def resnet(image_shape, channels: int, n_blocks: int, n_out: int, kernel: int = 
     n_out = check_int(n_out, "n_out", lo=1)
     kernel = check_int(kernel, "kernel", lo=1)
     check_choice(activation, "activation", ACTIVATIONS)
-    return _network("resnet", "channels", image_shape=image_shape, channels=channels, n_blocks=n_blocks,
-                    n_out=n_out, kernel=kernel, activation=activation)
+    return _network("resnet", "channels", image_shape=image_shape, channels=channels,
+                    n_blocks=n_blocks, n_out=n_out, kernel=kernel, activation=activation)
 
 
 def transformer(seq_len: int, d_model: int, n_heads: int, n_layers: int, n_out: int, *,
