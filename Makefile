@@ -17,7 +17,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-EXTRAS := book,dev,dask
+EXTRAS := book,dev,dask,practice
 # notebooks (make book) and pytest workers (make test) at a time
 JOBS   ?= 2
 

@@ -23,6 +23,17 @@ for name in NUMERICAL:
     if missing:
         sys.exit(f"uniqnets.{name} lacks names of its __all__: {missing}")
     print(f"uniqnets.{name}: {len(module.__all__)} public names")
+# uniqnets.practice needs the extra `practice` (JAX, optax, scikit-learn); without it the
+# import must fail with an ImportError that names the extra to install
+if importlib.util.find_spec("jax") is None:
+    try:
+        importlib.import_module("uniqnets.practice")
+    except ImportError as err:
+        if "uniqnets[practice]" not in str(err):
+            sys.exit(f"uniqnets.practice fails without jax, but does not name the extra: {err}")
+        print("uniqnets.practice: refused without the `practice` extra, as it should be")
+    else:
+        sys.exit("uniqnets.practice imported although jax is not installed")
 loaded = [m for m in BOOK_ONLY if m in sys.modules]
 if loaded:
     sys.exit(f"importing the numerical modules loaded {loaded}")

@@ -13,7 +13,7 @@ import pytest
 from bad_input import Case
 
 MODULES = ["models", "data", "lyapunov", "thermo", "topology", "entanglement", "randomnets",
-           "stats"]
+           "stats", "practice"]
 
 
 def _table(module: str):

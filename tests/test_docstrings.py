@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NUMERICAL = ["models", "data", "lyapunov", "thermo", "topology", "entanglement", "randomnets",
-             "stats"]
+             "stats", "practice"]
 BOOK = ["book", "book.notebook", "book.sweep"]
 MODULES = NUMERICAL + BOOK
 

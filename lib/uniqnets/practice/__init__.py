@@ -1,0 +1,77 @@
+"""Training maps of practical networks in JAX: CNN, ResNet, transformer; SGD, momentum, Adam.
+
+The uniqueness preprint excludes "extremely shallow or small networks" and "trivial or
+synthetic data"; :mod:`uniqnets.models` has only tiny MLPs.  This subpackage gives the
+networks, data and optimizers people use, as maps of a flat state vector whose tangent
+map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
+
+- networks (``_models``): :func:`mlp` (the same flat layout as
+  :class:`uniqnets.models.MLP`, the cross-check), :func:`cnn`, :func:`resnet` and
+  :func:`transformer` (embedding, multi-head self-attention, MLP blocks, layer norm),
+  pure JAX functions on pytrees with :meth:`Network.flatten` and
+  :meth:`Network.unflatten` to flat vectors;
+- data (``_data``): :func:`digits`, scikit-learn's 8x8 handwritten digits (shipped
+  inside scikit-learn, nothing is downloaded), and :func:`sequence_task`, a sorting
+  task made from a seed;
+- optimizers (``_optim``): :func:`optimizer` builds SGD, heavy-ball momentum or Adam
+  from optax's transformations, with weight decay, linear warm-up and cosine decay;
+- the training map (``_tangent``): :class:`TrainingMap`, one step of the joint state
+  (parameters and optimizer state: Adam's moments are dynamical variables) and its
+  Jacobian applied to ``k`` directions at once (``jax.jvp`` under ``jax.vmap``,
+  compiled by ``jax.jit``), with :meth:`TrainingMap.spectrum` and
+  :meth:`TrainingMap.twins` calling :func:`uniqnets.lyapunov.lyapunov_spectrum` and
+  :func:`uniqnets.lyapunov.twin_divergence`.
+
+Precision.  JAX computes in float32 unless its global flag ``jax_enable_x64`` is set.
+Importing this subpackage sets it, once, for the whole process (it cannot be set per
+computation): every :class:`TrainingMap` then computes in the dtype it is given,
+float64 by default (the validation against :mod:`uniqnets.models` is to rounding in
+float64) or float32 (what practice uses), and nothing is silently promoted.  Other JAX
+code in the same process sees the flag too: its default dtype becomes float64.
+
+Needs the extra ``practice`` (``pip install 'uniqnets[practice]'``): JAX, optax and
+scikit-learn.
+
+References
+----------
+J. Bradbury et al., "JAX: composable transformations of Python+NumPy programs" (2018),
+http://github.com/jax-ml/jax.
+DeepMind et al., "The DeepMind JAX Ecosystem" (optax), http://github.com/google-deepmind.
+D. P. Kingma, J. Ba, "Adam: a method for stochastic optimization", ICLR 2015.
+"""
+
+try:
+    import jax as _jax
+    import optax as _optax  # noqa: F401
+    import sklearn as _sklearn  # noqa: F401
+except ImportError as _err:  # pragma: no cover - exercised by .ci/import_core.py
+    raise ImportError(
+        "uniqnets.practice needs JAX, optax and scikit-learn, the extra `practice`: "
+        "pip install 'uniqnets[practice]'"
+    ) from _err
+
+# a global JAX flag, set once for the process (see the module docstring)
+_jax.config.update("jax_enable_x64", True)
+
+from ._data import digits, sequence_task  # noqa: E402
+from ._models import ACTIVATIONS, Network, cnn, mlp, resnet, transformer  # noqa: E402
+from ._optim import OPTIMIZERS, SCHEDULES, Optimizer, optimizer  # noqa: E402
+from ._tangent import DTYPES, TrainingMap, one_ulp  # noqa: E402
+
+__all__ = [
+    "ACTIVATIONS",
+    "DTYPES",
+    "Network",
+    "OPTIMIZERS",
+    "Optimizer",
+    "SCHEDULES",
+    "TrainingMap",
+    "cnn",
+    "digits",
+    "mlp",
+    "one_ulp",
+    "optimizer",
+    "resnet",
+    "sequence_task",
+    "transformer",
+]

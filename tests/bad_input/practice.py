@@ -1,0 +1,129 @@
+"""Bad input for uniqnets.practice (see ``tests/bad_input/__init__.py``)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+pytest.importorskip("jax", reason="needs the extra `practice`")
+
+from uniqnets import practice  # noqa: E402
+
+from . import (  # noqa: E402
+    ARRAY,
+    BOOLEAN,
+    CHOICE,
+    NONNEG_INT,
+    NONNEG_REAL,
+    POS_INT,
+    POS_REAL,
+    RNG,
+    SIZE,
+    Case,
+)
+
+NET = practice.mlp((2, 3, 2))  # d = 17
+D = NET.n_params
+THETA = NET.init(np.random.default_rng(0))
+X = np.random.default_rng(1).standard_normal((6, 2))
+Y = np.arange(6) % 2
+TM = practice.TrainingMap(NET, X, Y, practice.optimizer("sgd", 0.1))
+SIZES = [("abc", TypeError), (None, TypeError), ([2.5, 2], TypeError), ([0, 2], ValueError),
+         ([True, 2], TypeError), ([10**13, 10**13], ValueError)]
+IMAGE = [("abc", TypeError), ((8, 8), ValueError), ((8, 0, 1), ValueError),
+         ((8.5, 8, 1), TypeError)]
+ACT = CHOICE + [("sigmoid", ValueError)]
+UNIT = POS_REAL[:-1] + [(1.0, ValueError), (2.0, ValueError)]  # in [0, 1)
+THETA_BAD = ARRAY + [(np.zeros(4), ValueError), (np.full(D, np.nan), ValueError)]
+STATE_BAD = ARRAY + [(np.zeros(4), ValueError), (np.full(D, np.inf), ValueError)]
+V_BAD = ARRAY + [(np.zeros((4, 2)), ValueError), (np.full((D, 2), np.nan), ValueError)]
+T_BAD = NONNEG_INT
+
+
+def _network(sizes, activation, rng, gain, theta):
+    net = practice.mlp(sizes, activation)
+    net.init(rng, gain)
+    net.unflatten(theta)
+
+
+def _training_map(network, X, Y, optimizer, loss, batches, n_chunks, dtype, theta, x, V, t,
+                  n_steps, k, preconditioned):
+    practice.TrainingMap(network, X, Y, optimizer, loss=loss, batches=batches,
+                         n_chunks=n_chunks, dtype=dtype)
+    TM.params(x)
+    TM.step(x, t)
+    TM.jvp(x, V, t)
+    TM.loss(theta)
+    TM.grad(theta)
+    TM.hvp(theta, V[:D])
+    TM.accuracy(theta, X, Y)
+    TM.run(x, n_steps)
+    TM.spectrum(x, n_steps, k=k)
+    TM.twins(x, x, n_steps)
+    TM.sharpness(x, t, preconditioned)
+
+
+CASES = [
+    Case("ACTIVATIONS", exempt="a constant tuple of names"),
+    Case("DTYPES", exempt="a constant tuple of names"),
+    Case("OPTIMIZERS", exempt="a constant tuple of names"),
+    Case("SCHEDULES", exempt="a constant tuple of names"),
+    Case("Network", _network, dict(sizes=(2, 3, 2), activation="tanh",
+                                   rng=np.random.default_rng(0), gain=1.0, theta=THETA),
+         bad={"sizes": SIZES, "activation": ACT, "rng": RNG, "gain": NONNEG_REAL,
+              "theta": THETA_BAD}),
+    Case("mlp", practice.mlp, dict(sizes=(2, 3, 2), activation="tanh"),
+         bad={"sizes": SIZES, "activation": ACT}),
+    Case("cnn", practice.cnn, dict(image_shape=(8, 8, 1), channels=(4,), n_out=10,
+                                       kernel=3, activation="relu"),
+         bad={"image_shape": IMAGE, "channels": SIZES[:-1], "n_out": POS_INT,
+              "kernel": POS_INT, "activation": ACT}),
+    Case("resnet", practice.resnet, dict(image_shape=(8, 8, 1), channels=4, n_blocks=1,
+                                         n_out=10, kernel=3, activation="relu"),
+         bad={"image_shape": IMAGE, "channels": POS_INT, "n_blocks": NONNEG_INT,
+              "n_out": POS_INT, "kernel": POS_INT, "activation": ACT}),
+    Case("transformer", practice.transformer,
+         dict(seq_len=4, d_model=8, n_heads=2, n_layers=1, n_out=3, d_in=2),
+         bad={"seq_len": POS_INT, "d_model": POS_INT + [(7, ValueError)],
+              "n_heads": POS_INT, "n_layers": NONNEG_INT, "n_out": POS_INT,
+              "d_in": POS_INT}),
+    Case("digits", practice.digits, dict(rng=np.random.default_rng(0), n_test=100),
+         bad={"rng": RNG, "n_test": POS_INT + [(1797, ValueError)]}),
+    Case("sequence_task", practice.sequence_task,
+         dict(n_samples=4, seq_len=3, vocab=5, rng=np.random.default_rng(0)),
+         bad={"n_samples": SIZE, "seq_len": POS_INT, "vocab": POS_INT + [(1, ValueError)],
+              "rng": RNG}),
+    Case("optimizer", practice.optimizer,
+         dict(name="adam", lr=0.1, momentum=0.9, b1=0.9, b2=0.999, eps=1e-8, eps_root=0.0,
+              weight_decay=0.0, schedule="constant", warmup_steps=0),
+         bad={"name": CHOICE + [("rmsprop", ValueError)], "lr": POS_REAL, "momentum": UNIT,
+              "b1": UNIT, "b2": UNIT, "eps": POS_REAL, "eps_root": NONNEG_REAL,
+              "weight_decay": NONNEG_REAL,
+              "schedule": CHOICE + [("linear", ValueError)], "warmup_steps": NONNEG_INT},
+         ),
+    Case("Optimizer", lambda t: practice.optimizer("sgd", 0.1).learning_rate(t), dict(t=0),
+         bad={"t": T_BAD}),
+    Case("TrainingMap", _training_map,
+         dict(network=NET, X=X, Y=Y, optimizer=practice.optimizer("sgd", 0.1), loss="xent",
+              batches=None, n_chunks=1, dtype="float64", theta=THETA, x=THETA,
+              V=np.ones((D, 2)), t=0, n_steps=3, k=1, preconditioned=False),
+         bad={"network": [(object(), TypeError), (None, TypeError)],
+              "X": ARRAY + [(np.zeros((6, 3)), ValueError), (np.full((6, 2), np.nan), ValueError)],
+              "Y": [("abc", TypeError), (np.zeros(6), TypeError), (np.arange(5), ValueError),
+                    (np.full(6, 7), ValueError)],
+              "optimizer": [("sgd", TypeError), (None, TypeError)],
+              "loss": CHOICE + [("hinge", ValueError)],
+              "batches": [("abc", TypeError), (np.zeros((3, 2)), TypeError),
+                          (np.full((3, 2), 9), ValueError), (np.zeros(3, int), ValueError)],
+              "n_chunks": POS_INT + [(4, ValueError)],
+              "dtype": CHOICE + [("float16", ValueError)], "theta": THETA_BAD,
+              "x": STATE_BAD, "V": V_BAD, "t": T_BAD,
+              "n_steps": POS_INT, "k": POS_INT + [(D + 1, ValueError)],
+              "preconditioned": BOOLEAN[:2] + [(True, ValueError)]}),
+    Case("one_ulp", practice.one_ulp, dict(x=np.ones(3), index=1, dtype="float64"),
+         bad={"x": ARRAY + [(np.full(3, math.nan), ValueError)],
+              "index": NONNEG_INT + [(3, ValueError)],
+              "dtype": CHOICE + [("int8", ValueError)]}),
+]

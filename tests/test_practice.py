@@ -1,0 +1,232 @@
+"""uniqnets.practice: the JAX training maps against uniqnets.models and closed forms."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+pytest.importorskip("jax", reason="needs the extra `practice`")
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import optax  # noqa: E402
+
+from uniqnets import lyapunov, models, practice  # noqa: E402
+
+EPS = np.finfo(np.float64).eps
+
+
+@pytest.fixture(scope="module")
+def small():
+    """A tanh MLP on 96 digits, in both libraries, with weight decay (float64)."""
+    rng = np.random.default_rng(0)
+    train, _ = practice.digits(rng)
+    X, Y = train.X[:96], train.Y[:96]
+    sizes = (64, 12, 10)
+    theta = practice.mlp(sizes).init(np.random.default_rng(1))
+    obj = models.Objective(models.MLP(sizes, "tanh"), X, Y, "xent", weight_decay=0.01)
+    tm = practice.TrainingMap(practice.mlp(sizes), X, Y,
+                              practice.optimizer("sgd", 0.5, weight_decay=0.01))
+    return dict(X=X, Y=Y, theta=theta, obj=obj, tm=tm, sizes=sizes)
+
+
+def test_mlp_reproduces_models_loss_gradient_and_hvp(small):
+    obj, tm, th = small["obj"], small["tm"], small["theta"]
+    V = np.random.default_rng(2).standard_normal((th.size, 3))
+    # the same operations in another order: agreement to a few hundred ulps of the
+    # largest entries (sums over ~100 samples and ~60 inputs)
+    assert abs(tm.loss(th) - obj.loss(th)) < 100 * EPS * obj.loss(th)
+    g_ref = obj.grad(th)
+    assert np.max(np.abs(tm.grad(th) - g_ref)) < 1e3 * EPS * np.max(np.abs(g_ref))
+    h_ref = obj.hvp(th, V)
+    assert np.max(np.abs(tm.hvp(th, V) - h_ref)) < 1e3 * EPS * np.max(np.abs(h_ref))
+    logits = models.MLP(small["sizes"], "tanh")(th, small["X"])
+    assert np.max(np.abs(tm.predict(th, small["X"]) - logits)) < 100 * EPS * np.abs(logits).max()
+
+
+def test_mlp_training_trajectory_and_exponents_match_models(small):
+    obj, tm, th = small["obj"], small["tm"], small["theta"]
+    run = models.train(obj, th, 40, 0.5, save_every=40)
+    traj, x = tm.run(th, 40, save_every=40)
+    # rounding differences of 1e-16 relative, amplified at most by the run's growth
+    # (|J| <= ~1.1 per step at this learning rate): far below 1e-10
+    assert np.max(np.abs(x - run.final)) < 1e-10
+    assert np.max(np.abs(traj.losses - run.losses)) < 1e-10
+    Q0 = np.linalg.qr(np.random.default_rng(3).standard_normal((th.size, 2)))[0]
+    ref = lyapunov.training_spectrum(obj, th, 0.5, 100, k=2, n_transient=20, Q0=Q0)
+    ours = tm.spectrum(th, 100, k=2, n_transient=20, Q0=Q0)
+    # the same QR loop on tangents equal to ~1e-13: log R_ii agree to ~1e-12
+    assert np.max(np.abs(ours.log_r - ref.log_r)) < 1e-9
+    # and the fused step + tangent call equals lyapunov_spectrum on step and jvp
+    plain = lyapunov.lyapunov_spectrum(tm.step, tm.jvp, th, 100, k=2, n_transient=20, Q0=Q0,
+                                       time_dependent=True)
+    assert np.max(np.abs(ours.log_r - plain.log_r)) < 1e-12
+
+
+def test_sgd_batches_match_models(small):
+    obj, th = small["obj"], small["theta"]
+    batches = models.batch_sequence(96, 16, 30, np.random.default_rng(4))
+    tm = practice.TrainingMap(practice.mlp(small["sizes"]), small["X"], small["Y"],
+                              practice.optimizer("sgd", 0.5, weight_decay=0.01),
+                              batches=batches)
+    ref = models.train(obj, th, 30, 0.5, method="sgd", batches=batches)
+    assert np.max(np.abs(tm.run(th, 30)[1] - ref.final)) < 1e-10
+
+
+def test_gd_exponents_at_a_strict_minimum_are_log_one_minus_eta_mu():
+    rng = np.random.default_rng(5)
+    train, _ = practice.digits(rng)
+    X, Y = train.X[:40, ::8], train.Y[:40] % 2  # 8 features, two classes
+    sizes, lr, wd = (8, 3, 2), 0.5, 0.05
+    obj = models.Objective(models.MLP(sizes, "tanh"), X, Y, "xent", weight_decay=wd)
+    theta0 = models.MLP(sizes).init(np.random.default_rng(6))
+    theta_star, gnorm = lyapunov.critical_point(obj, models.train(obj, theta0, 500, lr).final)
+    mu = lyapunov.hessian_spectrum(obj, theta_star)
+    assert gnorm < 1e-8 and mu[-1] > 0 and lr * mu[0] < 2  # a strict, stable minimum
+    pred = lyapunov.fixed_point_exponents(mu, lr)
+    tm = practice.TrainingMap(practice.mlp(sizes), X, Y,
+                              practice.optimizer("sgd", lr, weight_decay=wd))
+    d, n = theta0.size, 3000
+    res = tm.spectrum(theta_star, n, k=d, Q0=np.eye(d))
+    # the orbit stays at theta* (gradient < 1e-8), so the Jacobian is I - lr H(theta*)
+    # and the full QR spectrum converges like 1/n: the frame's start enters through
+    # log|det| of bounded minors, |error| <= ~20 / n for this well-conditioned d = 35
+    assert np.max(np.abs(np.sort(res.exponents) - np.sort(pred))) < 20 / n
+    # the sum of all exponents is log|det(I - lr H)| at every step, to rounding
+    assert abs(res.exponents.sum() - pred.sum()) < 1e-9
+
+
+def test_heavy_ball_exponents_at_a_quadratic_minimum_are_the_companion_roots():
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((30, 4))
+    Y = X @ rng.standard_normal((4, 1)) + 0.1 * rng.standard_normal((30, 1))
+    lr, beta = 0.1, 0.8
+    tm = practice.TrainingMap(practice.mlp((4, 1), "linear"), X, Y,
+                              practice.optimizer("momentum", lr, momentum=beta), loss="mse")
+    A = np.hstack([X, np.ones((30, 1))])
+    mu = np.linalg.eigvalsh(A.T @ A / 30)
+    # the joint map (theta, v) -> (theta - lr (H theta' + beta v), H theta' + beta v) has
+    # 2 x 2 blocks [[1 - lr mu, -lr beta], [mu, beta]] whose eigenvalues are the roots of
+    # z^2 - (1 + beta - lr mu) z + beta
+    roots = np.concatenate([np.roots([1.0, -(1 + beta - lr * m), beta]) for m in mu])
+    pred = np.sort(np.log(np.abs(roots)))
+    n = 4000
+    res = tm.spectrum(np.zeros(10), n, k=10, rng=np.random.default_rng(8))
+    # complex pairs (|z| = sqrt(beta)) share their growth: each block's pair sum is exact
+    # and the split oscillates with an amplitude ~ log(condition) / n
+    assert np.max(np.abs(np.sort(res.exponents) - pred)) < 50 / n
+    assert abs(res.exponents.sum() - pred.sum()) < 1e-9  # det = beta per block, exactly
+
+
+def test_adam_and_adamw_steps_are_optax_adam():
+    rng = np.random.default_rng(9)
+    X, Y = rng.standard_normal((20, 3)), rng.integers(0, 2, 20)
+    net = practice.mlp((3, 4, 2))
+    th = net.init(rng)
+    for wd in (0.0, 0.1):
+        opt = practice.optimizer("adam", 1e-2, weight_decay=wd)
+        tm = practice.TrainingMap(net, X, Y, opt)
+        ref = optax.adamw(1e-2, eps_root=opt.eps_root, weight_decay=wd)
+        p, s = jnp.asarray(th), ref.init(jnp.asarray(th))
+        x = tm.init_state(th)
+        for t in range(5):
+            g = tm.grad(np.asarray(p))
+            u, s = ref.update(jnp.asarray(g), s, p)
+            p = optax.apply_updates(p, u)
+            x = tm.step(x, t)
+        assert np.max(np.abs(tm.params(x) - np.asarray(p))) < 1e-14
+
+
+def test_schedules_are_optax_schedules():
+    opt = practice.optimizer("sgd", 0.3, schedule="cosine", warmup_steps=5, total_steps=50)
+    ref = optax.warmup_cosine_decay_schedule(0.0, 0.3, 5, 50)
+    assert all(abs(opt.learning_rate(t) - float(ref(t))) < 1e-7 for t in range(0, 60, 7))
+    assert practice.optimizer("adam", 1e-3).stability_threshold() == pytest.approx(38 / 1e-3)
+
+
+def test_float32_computes_in_float32_and_differs_from_float64(small):
+    kw = dict(X=small["X"], Y=small["Y"], optimizer=practice.optimizer("adam", 1e-2))
+    net = practice.mlp(small["sizes"])
+    tm32 = practice.TrainingMap(net, dtype="float32", **kw)
+    tm64 = practice.TrainingMap(net, dtype="float64", **kw)
+    x0 = tm64.init_state(small["theta"])
+    fn = tm32._fns["step"]
+    jaxpr = str(jax.make_jaxpr(fn)(jnp.asarray(x0, np.float32), jnp.asarray(0, jnp.int32),
+                                   tm32._X, tm32._Y, None, tm32._lr, tm32._wd))
+    # no array is promoted to float64 (optax computes Adam's scalar bias corrections
+    # as weakly typed scalars, which do not promote float32 arrays)
+    assert not re.search(r"f64\[\d", jaxpr)
+    x32, x64 = tm32.step(x0, 0), tm64.step(x0, 0)
+    assert x32.dtype == np.float32
+    err = np.max(np.abs(x32 - x64))
+    # float32 rounding of O(1) numbers: between 1e-9 and 1e-5
+    assert 1e-9 < err < 1e-5
+
+
+@pytest.mark.parametrize("kind", ["cnn", "resnet", "transformer"])
+def test_reruns_are_bit_identical_and_tangents_match_differences(kind):
+    rng = np.random.default_rng(10)
+    train, _ = practice.digits(rng)
+    X, Y = train.X[:32], train.Y[:32]
+    # smooth activations: a ReLU network with zero biases has exactly-zero
+    # pre-activations on blank pixels, where finite differences see the kink
+    net = {"cnn": practice.cnn((8, 8, 1), (4, 6), 10, activation="gelu"),
+           "resnet": practice.resnet((8, 8, 1), 4, 1, 10, activation="gelu"),
+           "transformer": practice.transformer(8, 8, 2, 1, 10, d_in=8)}[kind]
+    tm = practice.TrainingMap(net, X, Y, practice.optimizer("momentum", 0.05))
+    x0 = tm.init_state(net.init(np.random.default_rng(11)))
+    a, b = tm.run(x0, 5)[1], tm.run(x0, 5)[1]
+    assert np.array_equal(a, b)
+    v = np.random.default_rng(12).standard_normal(tm.state_dim)
+    h = 1e-5
+    fd = (tm.step(x0 + h * v) - tm.step(x0 - h * v)) / (2 * h)
+    jv = tm.jvp(x0, v)
+    # central differences: O(h^2) truncation and 1e-16 / h rounding, ~1e-10 relative
+    assert np.linalg.norm(fd - jv) < 1e-7 * np.linalg.norm(jv)
+
+
+def test_token_transformer_on_the_sorting_task_learns_and_has_a_spectrum():
+    ds = practice.sequence_task(64, 5, 6, np.random.default_rng(13))
+    net = practice.transformer(5, 16, 2, 1, 6, vocab=6, pool=False)
+    tm = practice.TrainingMap(net, ds.X, ds.Y, practice.optimizer("adam", 1e-2))
+    x0 = tm.init_state(net.init(np.random.default_rng(14)))
+    traj, x = tm.run(x0, 60, save_every=60)
+    assert traj.losses[-1] < traj.losses[0]
+    assert tm.predict(tm.params(x), ds.X).shape == (64, 5, 6)
+    res = tm.spectrum(x, 20, k=2, t0=60)
+    assert np.all(np.isfinite(res.exponents))
+
+
+def test_sharpness_against_the_dense_hessian(small):
+    tm, th = small["tm"], small["theta"]
+    H = tm.hvp(th, np.eye(th.size))
+    top = np.linalg.eigvalsh((H + H.T) / 2)[-1]
+    assert tm.sharpness(tm.init_state(th)) == pytest.approx(top, rel=1e-6)
+    tma = practice.TrainingMap(practice.mlp(small["sizes"]), small["X"], small["Y"],
+                               practice.optimizer("adam", 1e-3))
+    x = tma.run(tma.init_state(th), 3)[1]
+    o = tma.optimizer
+    d = th.size
+    P = np.sqrt(x[2 * d:] / (1 - o.b2 ** 3) + o.eps_root) + o.eps
+    Hp = tma.hvp(x[:d], np.eye(d))
+    ref = np.max(np.linalg.eigvals(Hp / P[:, None]).real)
+    assert tma.sharpness(x, t=3, preconditioned=True) == pytest.approx(ref, rel=1e-5)
+
+
+def test_one_ulp_and_shapes():
+    y = practice.one_ulp(np.float32([1.0, 2.0]), 0, "float32")
+    assert y.dtype == np.float32 and y[0] - 1 == np.finfo(np.float32).eps and y[1] == 2
+    assert practice.mlp((64, 72, 72, 10)).n_params > 1e4
+    assert practice.cnn((8, 8, 1), (16, 36), 10).n_params > 1e4
+
+
+def test_import_error_names_the_extra():
+    code = ("import sys; sys.modules['jax'] = None\n"
+            "try:\n    import uniqnets.practice\nexcept ImportError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "uniqnets[practice]" in out
