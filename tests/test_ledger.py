@@ -26,7 +26,6 @@ NOT_YET_CONVERTED = {
     "02_thermodynamics_of_training",
     "03_topological_distinctness",
     "04_structural_uniqueness",
-    "05_chaos_in_random_networks",
     "06_entanglement_reproduced",
     "07_entanglement_applications",
 }
