@@ -185,7 +185,7 @@ def test_chapters_quote_numbers_in_a_form_both_readers_render():
         for expr in roles:
             parse_rec(expr)  # raises for anything the book would refuse
         if roles:
-            assert re.search(r"^from uniqnets\.book import [^\n]*\brec\b", text, re.M), \
+            assert re.search(r"^from uniqnets\.book import (\([^)]*|[^\n]*)\brec\b", text, re.M), \
                 f"{md.name}: {{eval}} roles need `from uniqnets.book import rec` (JupyterLab)"
             assert not re.search(r"^\s*(rec\s*=|def rec\b|for rec\b)", text, re.M), \
                 f"{md.name} rebinds `rec`, which its {{eval}} roles call"
