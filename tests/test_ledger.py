@@ -23,8 +23,6 @@ CHAPTERS = sorted((ROOT / "notebooks").glob("*.md"))
 # empty; a converted chapter must not stay here.
 NOT_YET_CONVERTED = {
     "04_structural_uniqueness",
-    "06_entanglement_reproduced",
-    "07_entanglement_applications",
 }
 LEDGER_STATUSES = (*STATUSES, "not yet tested")
 
