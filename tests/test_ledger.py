@@ -21,8 +21,7 @@ CHAPTERS = sorted((ROOT / "notebooks").glob("*.md"))
 # chapter, no verdict() calls yet). Their rows keep a typed verdict and evidence. The
 # follow-up work converts them one by one and removes each from this list, until it is
 # empty; a converted chapter must not stay here.
-NOT_YET_CONVERTED = {
-}
+NOT_YET_CONVERTED: set[str] = set()
 LEDGER_STATUSES = (*STATUSES, "not yet tested")
 
 
