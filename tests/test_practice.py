@@ -156,7 +156,8 @@ def test_float32_computes_in_float32_and_differs_from_float64(small):
     x0 = tm64.init_state(small["theta"])
     fn = tm32._fns["step"]
     jaxpr = str(jax.make_jaxpr(fn)(jnp.asarray(x0, np.float32), jnp.asarray(0, jnp.int32),
-                                   tm32._X, tm32._Y, None, tm32._lr, tm32._wd))
+                                   tm32._X, tm32._Y, None, tm32._lr, tm32._wd,
+                                   tm32._hyper))
     # no array is promoted to float64 (optax computes Adam's scalar bias corrections
     # as weakly typed scalars, which do not promote float32 arrays)
     assert not re.search(r"f64\[\d", jaxpr)

@@ -64,11 +64,12 @@ class Optimizer:
 
     @property
     def structure(self) -> tuple:
-        """Everything but the learning rate and the weight decay (a cache key).
+        """Everything but the learning rate and the weight decay.
 
-        The compiled training maps of :class:`TrainingMap` take ``lr`` and
-        ``weight_decay`` as arguments, so one compilation serves a whole scan over
-        them.
+        Two optimizers with the same structure differ only in ``lr`` and
+        ``weight_decay``.  (The compiled training maps of :class:`TrainingMap` take
+        these, and the optimizer's kind and other hyperparameters too, as arguments:
+        only the schedule's structure is compiled in.)
 
         Examples
         --------

@@ -7,6 +7,7 @@ from functools import partial
 import jax
 import jax.numpy as jnp
 import numpy as np
+import optax
 
 from .. import lyapunov
 from .._validate import (
@@ -20,7 +21,7 @@ from .._validate import (
 )
 from ..models import Trajectory
 from ._models import Network
-from ._optim import _check_optimizer
+from ._optim import Optimizer, _check_optimizer
 
 __all__ = ["DTYPES", "TrainingMap", "one_ulp"]
 
@@ -28,7 +29,9 @@ __all__ = ["DTYPES", "TrainingMap", "one_ulp"]
 DTYPES = ("float64", "float32")
 LOSSES = ("xent", "mse")
 
-_CACHE: dict = {}  # compiled functions by (network, loss, optimizer structure, batching)
+_CACHE: dict = {}  # compiled functions by (network, loss, schedule structure, batching)
+_SLOTS = {"sgd": 0, "momentum": 1, "adam": 2}  # optimizer state vectors of length d
+OPTIMIZER_INDEX = {"sgd": 0, "momentum": 1, "adam": 2}  # branches of _update
 
 
 def _data_loss(network, loss, params, X, Y):
@@ -40,13 +43,60 @@ def _data_loss(network, loss, params, X, Y):
     return 0.5 * jnp.sum(r * r) / X.shape[0]
 
 
+def _hyper(opt) -> tuple:
+    """The optimizer's kind and hyperparameters as arguments of the compiled maps."""
+    # Python floats: jit traces them as weakly typed scalars, so they take the dtype of
+    # the state they multiply, exactly as the same constants would, and a new value does
+    # not recompile
+    return (OPTIMIZER_INDEX[opt.name], float(opt.momentum), float(opt.b1), float(opt.b2),
+            float(opt.eps), float(opt.eps_root))
+
+
+def _update(kind, g, theta, m, v, t, hp):
+    """Optax's update of SGD, momentum or Adam, chosen by the traced index ``kind``.
+
+    Every optimizer's state is held in two slots ``m`` and ``v`` of length ``d`` (SGD
+    uses none, momentum ``m``, Adam both); unused slots pass through unchanged. One
+    compiled program so serves all three optimizers (:func:`jax.lax.switch`).
+    """
+    momentum, b1, b2, eps, eps_root = hp
+    txs = (optax.identity(), optax.trace(decay=momentum),
+           optax.scale_by_adam(b1=b1, b2=b2, eps=eps, eps_root=eps_root))
+
+    def branch(tx):
+        def apply(operands):
+            g, theta, m, v, t = operands
+            leaves, treedef = jax.tree_util.tree_flatten(tx.init(theta))
+            slots, out = iter((m, v)), []
+            for leaf in leaves:
+                if jnp.issubdtype(leaf.dtype, jnp.floating):
+                    out.append(next(slots))
+                else:  # Adam's step count: the map's time, not a state variable
+                    out.append(jnp.asarray(t, leaf.dtype))
+            u, state = tx.update(g, jax.tree_util.tree_unflatten(treedef, out), theta)
+            new = [leaf for leaf in jax.tree_util.tree_leaves(state)
+                   if jnp.issubdtype(leaf.dtype, jnp.floating)]
+            new += [m, v][len(new):]
+            return u, new[0], new[1]
+        return apply
+
+    return jax.lax.switch(kind, [branch(tx) for tx in txs], (g, theta, m, v, t))
+
+
 def _compiled(network, loss, opt, n_chunks):
-    key = (network, loss, opt.structure, n_chunks)
+    """The compiled step and tangent step of a network, for every optimizer.
+
+    The optimizer enters as arguments (its kind, learning rate, weight decay and
+    hyperparameters) and the state as ``[theta, m, v]`` padded to ``3 d``, so that one
+    compilation, the expensive part of a run, serves SGD, momentum and Adam at every
+    learning rate; only the schedule's structure, the loss and the batching are static.
+    """
+    key = (network, loss, opt.schedule, opt.warmup_steps, opt.total_steps, n_chunks)
     if key in _CACHE:
         return _CACHE[key]
     d = network.n_params
-    tx = opt.transform()
-    coupled = opt.name != "adam"
+    sched = Optimizer("sgd", 1.0, schedule=opt.schedule, warmup_steps=opt.warmup_steps,
+                      total_steps=opt.total_steps)
 
     def data_loss_flat(theta, X, Y):
         return _data_loss(network, loss, network.unflatten(theta), X, Y)
@@ -63,62 +113,45 @@ def _compiled(network, loss, opt, n_chunks):
               for i in range(n_chunks)]
         return sum(gs[1:], gs[0]) / n_chunks
 
-    def unpack(x, t):
-        theta = x[:d]
-        state = tx.init(theta)
-        leaves, treedef = jax.tree_util.tree_flatten(state)
-        out, start = [], d
-        for leaf in leaves:
-            if jnp.issubdtype(leaf.dtype, jnp.floating):
-                out.append(x[start:start + leaf.size].reshape(leaf.shape))
-                start += leaf.size
-            else:  # Adam's step count: the map's time, not a state variable
-                out.append(jnp.asarray(t, leaf.dtype))
-        return theta, jax.tree_util.tree_unflatten(treedef, out)
-
-    def pack(theta, state):
-        floats = [leaf.ravel() for leaf in jax.tree_util.tree_leaves(state)
-                  if jnp.issubdtype(leaf.dtype, jnp.floating)]
-        return jnp.concatenate([theta, *floats]) if floats else theta
-
-    def step(x, t, X, Y, idx, lr, wd):
+    def step(x, t, X, Y, idx, lr, wd, hyper):
         if idx is not None:
             X, Y = X[idx], Y[idx]
-        theta, state = unpack(x, t)
+        kind, hp = hyper[0], hyper[1:]
+        theta, m, v = x[:d], x[d:2 * d], x[2 * d:]
         g = grad_chunks(theta, X, Y)
-        if coupled:
-            g = g + wd * theta
-        u, state = tx.update(g, state, theta)
-        if not coupled:
-            u = u + wd * theta  # decoupled weight decay (AdamW)
-        lr_t = lr * jnp.asarray(opt.schedule_factor(t), x.dtype)
-        return pack(theta - lr_t * u, state)
+        # weight decay: coupled (L2) for SGD and momentum, decoupled (AdamW) for Adam
+        adam = kind == OPTIMIZER_INDEX["adam"]
+        g = jnp.where(adam, g, g + wd * theta)
+        u, m, v = _update(kind, g, theta, m, v, t, hp)
+        u = jnp.where(adam, u + wd * theta, u)
+        lr_t = lr * jnp.asarray(sched.schedule_factor(t), x.dtype)
+        return jnp.concatenate([theta - lr_t * u, m, v])
 
-    def advance(x, V, t, X, Y, idx, lr, wd):
+    def advance(x, V, t, X, Y, idx, lr, wd, hyper):
         # the next state and k tangent directions at once: forward mode through the
         # step (which contains a reverse-mode gradient), linearised once and applied
         # to the columns of V under vmap; one compiled call per step
-        y, lin = jax.linearize(partial(step, t=t, X=X, Y=Y, idx=idx, lr=lr, wd=wd), x)
+        y, lin = jax.linearize(partial(step, t=t, X=X, Y=Y, idx=idx, lr=lr, wd=wd,
+                                       hyper=hyper), x)
         return y, jax.vmap(lin, in_axes=1, out_axes=1)(V)
 
-    def state_dim(theta):
-        return pack(*unpack(jnp.concatenate([theta] * 3), 0)).shape[0]
-
-    fns = dict(step=jax.jit(step), advance=jax.jit(advance), state_dim=state_dim,
-               **_compiled_objective(network, loss, coupled))
+    fns = dict(step=jax.jit(step), advance=jax.jit(advance), **_compiled_objective(network, loss))
     _CACHE[key] = fns
     return fns
 
 
-def _compiled_objective(network, loss, coupled):
-    """Loss, gradient, Hessian-vector product and logits, compiled once per network."""
-    key = (network, loss, coupled)
+def _compiled_objective(network, loss):
+    """Loss, gradient, Hessian-vector product and logits, compiled once per network.
+
+    The L2 term's coefficient is an argument (zero for Adam's decoupled decay).
+    """
+    key = (network, loss)
     if key in _CACHE:
         return _CACHE[key]
 
     def objective(theta, X, Y, wd):
         val = _data_loss(network, loss, network.unflatten(theta), X, Y)
-        return val + 0.5 * wd * jnp.dot(theta, theta) if coupled else val
+        return val + 0.5 * wd * jnp.dot(theta, theta)
 
     def hvp(theta, V, X, Y, wd):
         g = partial(jax.grad(objective), X=X, Y=Y, wd=wd)
@@ -143,9 +176,10 @@ class TrainingMap:
     moments are dynamical variables.  ``step(x, t)`` applies step ``t`` (the mini-batch
     ``batches[t]``, the learning rate ``lr * s(t)``); ``jvp(x, V, t)`` applies its
     Jacobian to the ``k`` columns of ``V`` at once by :func:`jax.jvp` under
-    :func:`jax.vmap`, compiled by :func:`jax.jit` once per network, loss and optimizer
-    structure (learning rate and weight decay are arguments, so a scan over them does
-    not recompile).
+    :func:`jax.vmap`, compiled by :func:`jax.jit` once per network, loss, schedule
+    structure, batching and dtype: the optimizer's kind, learning rate, weight decay and
+    hyperparameters are arguments, so one compilation serves SGD, momentum and Adam at
+    every learning rate.
 
     Parameters
     ----------
@@ -234,8 +268,13 @@ class TrainingMap:
         self._fns = _compiled(network, self.loss_kind, self.optimizer, self.n_chunks)
         self._lr = jnp.asarray(self.optimizer.lr, self.dtype)
         self._wd = jnp.asarray(self.optimizer.weight_decay, self.dtype)
+        # the loss's L2 coefficient: Adam's decay is decoupled, not a term of the loss
+        self._wd_loss = jnp.asarray(0.0 if self.optimizer.name == "adam"
+                                    else self.optimizer.weight_decay, self.dtype)
+        self._hyper = _hyper(self.optimizer)
         self.n_params = network.n_params
-        self.state_dim = int(self._fns["state_dim"](jnp.zeros(self.n_params, self.dtype)))
+        self.state_dim = self.n_params * (1 + _SLOTS[self.optimizer.name])
+        self._pad = 3 * self.n_params - self.state_dim
 
     # -- arguments ---------------------------------------------------------------------------
     def _x(self, x, name="x"):
@@ -339,9 +378,9 @@ class TrainingMap:
         [ 0.75 -0.15]
         """
         t = self._t(t)
-        out = self._fns["step"](self._x(x), jnp.asarray(t, jnp.int32), self._X, self._Y,
-                                self._idx(t), self._lr, self._wd)
-        return np.asarray(out)
+        out = self._fns["step"](self._padded(self._x(x)), jnp.asarray(t, jnp.int32), self._X,
+                                self._Y, self._idx(t), self._lr, self._wd, self._hyper)
+        return np.asarray(out)[:self.state_dim]
 
     def jvp(self, x, V, t: int = 0) -> np.ndarray:
         """The Jacobian of step ``t`` at ``x`` applied to the columns of ``V``.
@@ -377,8 +416,17 @@ class TrainingMap:
         return out[:, 0] if single else out
 
     def _advance(self, x, V, t):
-        return self._fns["advance"](x, V, jnp.asarray(t, jnp.int32), self._X, self._Y,
-                                    self._idx(t), self._lr, self._wd)
+        y, JV = self._fns["advance"](self._padded(x), self._padded(V), jnp.asarray(t, jnp.int32),
+                                     self._X, self._Y, self._idx(t), self._lr, self._wd,
+                                     self._hyper)
+        return y[:self.state_dim], JV[:self.state_dim]
+
+    def _padded(self, a):
+        # the compiled maps take the state padded to [theta, m, v] (see _compiled); the
+        # padding is zero and does not feed back into the first state_dim entries
+        if not self._pad:
+            return a
+        return jnp.concatenate([a, jnp.zeros((self._pad, *a.shape[1:]), a.dtype)])
 
     # -- the objective -------------------------------------------------------------------------
     def loss(self, theta, X=None, Y=None) -> float:
@@ -407,7 +455,7 @@ class TrainingMap:
         1.250
         """
         X, Y = self._data(X, Y)
-        return float(self._fns["loss"](self._theta(theta), X, Y, self._wd))
+        return float(self._fns["loss"](self._theta(theta), X, Y, self._wd_loss))
 
     def grad(self, theta) -> np.ndarray:
         """Gradient of :meth:`loss` on the training data, shape ``(n_params,)``.
@@ -429,7 +477,7 @@ class TrainingMap:
         >>> print(tm.grad([1.0, 0.0]))
         [2.5 1.5]
         """
-        return np.asarray(self._fns["grad"](self._theta(theta), self._X, self._Y, self._wd))
+        return np.asarray(self._fns["grad"](self._theta(theta), self._X, self._Y, self._wd_loss))
 
     def hvp(self, theta, V) -> np.ndarray:
         """Hessian of :meth:`loss` (all training data) times the columns of ``V``.
@@ -458,7 +506,8 @@ class TrainingMap:
             raise ValueError(f"V must have shape ({self.n_params}, k), got {V.shape}")
         single = V.ndim == 1
         Vj = jnp.asarray(V[:, None] if single else V, self.dtype)
-        out = np.asarray(self._fns["hvp"](self._theta(theta), Vj, self._X, self._Y, self._wd))
+        out = np.asarray(self._fns["hvp"](self._theta(theta), Vj, self._X, self._Y,
+                                          self._wd_loss))
         return out[:, 0] if single else out
 
     def predict(self, theta, X) -> np.ndarray:
