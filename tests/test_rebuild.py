@@ -8,6 +8,7 @@ alone, two at a time, or by nbval.
 """
 
 import base64
+import json
 import os
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ import jupytext
 import pytest
 from jupyter_cache import get_cache
 
-from uniqnets.book._execute import fill_cache
+from uniqnets.book._execute import fill_cache, longest_first
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -162,3 +163,16 @@ def test_nbval_pass_fills_the_cache_and_the_build_executes_nothing(tmp_path):
         for name in "ab":
             assert executed_outputs(other, name) == executed_outputs(book, name), (jobs, name)
     assert executed_outputs(book, "a") != executed_outputs(book, "b")  # the seeds differ
+
+
+def test_longest_chapters_are_executed_first(tmp_path):
+    # the order of `make book`'s workers: by the times the benchmark last measured,
+    # longest first; chapters it never timed before them; no timings: sorted order
+    names = ["a", "b", "c", "d"]
+    mds = [tmp_path / "notebooks" / f"{n}.md" for n in names]
+    assert [p.stem for p in longest_first(tmp_path, reversed(mds))] == names
+    results = tmp_path / "benchmarks" / "results"
+    results.mkdir(parents=True)
+    (results / "bench_book.json").write_text(
+        json.dumps({"notebook_seconds": {"a": 1.0, "b": 30.0, "d": 5.0}}))
+    assert [p.stem for p in longest_first(tmp_path, mds)] == ["c", "b", "d", "a"]

@@ -35,7 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["cache_executed", "fill_cache", "kernel_manager_class", "needs_execution"]
+__all__ = ["cache_executed", "fill_cache", "kernel_manager_class", "longest_first",
+           "needs_execution"]
 
 #: the book's execution cache, relative to the book's root (Jupyter Book's default)
 CACHE = Path("_build") / ".jupyter_cache"
@@ -204,6 +205,28 @@ def _timeout_from_config(book: Path) -> int:
     return int((conf.get("execute") or {}).get("timeout", 300))
 
 
+def longest_first(book: Path, notebooks) -> list:
+    """The ``notebooks`` ordered by their expected execution time, longest first.
+
+    With ``jobs`` workers taking notebooks in turn, starting the long ones first keeps
+    one long chapter from running alone at the end (longest-processing-time-first
+    scheduling, within 4/3 of the best makespan: R. L. Graham, "Bounds on
+    multiprocessing timing anomalies", SIAM J. Appl. Math. 17 (1969) 416-429).  The
+    expected times are the ones ``benchmarks/bench_book.py`` last measured
+    (``benchmarks/results/bench_book.json`` under ``book``); a chapter it has not
+    timed comes first, and without that file the order is the sorted one.
+    """
+    import json
+
+    path = Path(book) / "benchmarks" / "results" / "bench_book.json"
+    try:
+        seconds = json.loads(path.read_text(encoding="utf-8")).get("notebook_seconds", {})
+    except (OSError, ValueError):
+        seconds = {}
+    ordered = sorted(notebooks, key=lambda md: str(md))
+    return sorted(ordered, key=lambda md: -seconds.get(Path(md).stem, float("inf")))
+
+
 def main(argv=None):
     """``python -m uniqnets.book._execute [--jobs N] [BOOK]``: fill the book's execution cache."""
     import argparse
@@ -213,7 +236,7 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at a time")
     args = parser.parse_args(argv)
     book = Path(args.book).resolve()
-    notebooks = sorted((book / "notebooks").glob("*.md"))
+    notebooks = longest_first(book, (book / "notebooks").glob("*.md"))
     done = fill_cache(book, notebooks, jobs=args.jobs, timeout=_timeout_from_config(book))
     for md, seconds in done.items():
         sys.stderr.write(f"executed {Path(md).name} in {seconds:.1f} s\n")
