@@ -1,13 +1,15 @@
-# uniq-nets: every target bootstraps .venv from pyproject.toml first (only Python 3 and
-# make are needed), and does nothing it has already done.
+# uniq-nets: every target that runs the book's code bootstraps .venv from pyproject.toml
+# first (only Python 3.11 or newer and make are needed; PYTHON=python3.12 picks another
+# interpreter), and does nothing it has already done.
 #
 #   make book       build the HTML book, every notebook executed  -> _build/html/index.html
-#   make test       the whole test suite (the command CI runs)
+#   make test       the whole test suite (.ci/run runs make test-core, then this)
 #   make test-core  install the numerical library alone (no extras) in a fresh venv and
 #                   import every numerical module without the book's tooling
-#   make test-browser  open every page of the built book in headless Chromium
+#   make test-browser  build the book, then open every page of it in headless Chromium
 #   make notebooks  generate the .ipynb twins of notebooks/*.md into ipynb/
 #   make lab        JupyterLab on the notebooks (.md files open as notebooks, MyST rendered)
+#   make sweep      rerun a chapter over a grid of parameters (SWEEP_NB, SWEEP_GRID, SWEEP_OUT)
 #   make robustness  rerun every chapter over 10 seeds; how often each verdict holds
 #                   (book/_data/robustness.json, shown on the page book/robustness.md)
 #   make bench      measure speed and accuracy against peer libraries (benchmarks/)
@@ -40,6 +42,8 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	@echo ">> creating $(VENV) and installing uniqnets[$(EXTRAS)] (first run takes a few minutes)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# the practice extra's JAX 0.10 has wheels for Python 3.11 and newer only
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11) and "$(VENV) has Python " + sys.version.split()[0] + ": the book needs 3.11 or newer (make distclean, then make PYTHON=python3.11 ...)")'
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --progress-bar off -e ".[$(EXTRAS)]"
 	@touch $@
@@ -52,7 +56,7 @@ notebooks: $(IPYNB)
 	@echo ">> notebooks generated in ipynb/ (open the .md sources in JupyterLab: make lab)"
 
 # the chapters not yet in the execution cache run $(JOBS) at a time (kernels on Unix
-# sockets: uniqnets/book/_execute.py), then the build takes every chapter from the cache
+# sockets: lib/uniqnets/book/_execute.py), then the build takes every chapter from the cache
 book: $(STAMP) notebooks
 	$(BIN)/python -m uniqnets.book._execute --jobs $(JOBS) .
 	$(BIN)/jupyter-book build . -n --keep-going

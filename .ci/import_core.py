@@ -2,7 +2,7 @@
 
 Run by ``make test-core`` in a fresh virtual environment where ``pip install .``
 (no extras) installed the package: the numerical library must work with its core
-dependencies alone (numpy, scipy, matplotlib, gudhi, tqdm).
+dependencies alone (numpy, scipy, matplotlib, gudhi, POT, tqdm).
 """
 
 import importlib
@@ -12,7 +12,7 @@ import sys
 BOOK_ONLY = ["jupyter_book", "myst_nb", "papermill", "jupytext", "nbval", "nbformat",
              "IPython", "ipykernel", "yaml"]
 NUMERICAL = ["models", "data", "lyapunov", "thermo", "topology", "entanglement",
-             "randomnets"]
+             "randomnets", "stats"]
 
 present = [m for m in BOOK_ONLY if importlib.util.find_spec(m) is not None]
 if present:

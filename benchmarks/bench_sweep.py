@@ -1,6 +1,6 @@
 """Sweeps: the cost of a run's kernel, and what ``--jobs 2`` buys on this machine.
 
-Three measurements, in one run, on a small notebook generated here:
+Measured in one run, on a small notebook generated here:
 
 * **per-run overhead**: wall time of a sweep run whose notebook does no work (kernel
   start, papermill, shutdown, collecting the values and writing the files), and the
@@ -132,7 +132,7 @@ def main():
                            "ratio_jobs2_over_jobs1": round(times[2] / times[1], 3)},
         "loadavg_1_5_15": [round(x, 2) for x in load],
         "method": "best of 5 single runs (overhead) and of 2 sweeps per setting; "
-                  "wall times on a shared machine",
+                  "wall times, with the load average while measured",
         "versions": versions("papermill", "nbclient", "jupyter_client", "ipykernel"),
         # rows of the book's performance page
         "summary": [

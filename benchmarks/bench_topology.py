@@ -4,7 +4,7 @@
    the parameter space of chapter 3 (a 2-16-2 tanh network, d = 82, trained by SGD):
    ``rips_diagrams`` (gudhi, edge collapse) against ``ripser.ripser(maxdim=1)`` on
    the same input, in one run; the diagrams are compared (ripser works in single
-   precision, so they agree to ~1e-7 relative).
+   precision: the result records their bottleneck distance over the cloud's diameter).
 2. Wasserstein W1 between the H0 diagrams of two independent runs: ours (default:
    POT's exact network simplex on a cost matrix built once) against gudhi's POT path
    (``gudhi.wasserstein.wasserstein_distance``, the same exact solver), with the exact
