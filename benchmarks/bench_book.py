@@ -35,19 +35,22 @@ from nbclient import NotebookClient
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import RESULTS, versions, write_result  # noqa: E402
 
+from uniqnets.book._execute import cached_pages  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = "1"
 
 
 def time_notebook(path: Path) -> float:
+    # in the page's folder, as the book executes it (the sweeps page finds its chapter
+    # by a relative path); the pages write nothing there
     nb = jupytext.read(path)
-    with tempfile.TemporaryDirectory() as tmp:
-        client = NotebookClient(nb, timeout=900, kernel_name="python3",
-                                resources={"metadata": {"path": tmp}})
-        t0 = time.perf_counter()
-        client.execute()
-        return time.perf_counter() - t0
+    client = NotebookClient(nb, timeout=900, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    t0 = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - t0
 
 
 def fresh_copy(tmp: str) -> Path:
@@ -142,7 +145,7 @@ def main():
     today = time.strftime("%Y-%m-%d")
     if not args.no_notebooks:
         times = {}
-        for path in sorted((ROOT / "notebooks").glob("*.md")):
+        for path in cached_pages(ROOT):  # the chapters and the sweeps page
             times[path.stem] = time_notebook(path)
             print(f"{path.stem}: {times[path.stem]:.1f} s", flush=True)
         payload.update({"notebook_seconds": times, "notebooks_total_seconds": sum(times.values()),

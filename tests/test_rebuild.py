@@ -19,7 +19,7 @@ import jupytext
 import pytest
 from jupyter_cache import get_cache
 
-from uniqnets.book._execute import fill_cache, longest_first
+from uniqnets.book._execute import cached_pages, fill_cache, longest_first
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -176,3 +176,11 @@ def test_longest_chapters_are_executed_first(tmp_path):
     (results / "bench_book.json").write_text(
         json.dumps({"notebook_seconds": {"a": 1.0, "b": 30.0, "d": 5.0}}))
     assert [p.stem for p in longest_first(tmp_path, mds)] == ["c", "b", "d", "a"]
+
+
+def test_pages_taken_from_the_cache_are_the_chapters_and_the_sweeps_page():
+    root = Path(__file__).resolve().parents[1]
+    pages = {p.relative_to(root).as_posix() for p in cached_pages(root)}
+    chapters = {p.relative_to(root).as_posix() for p in (root / "notebooks").glob("*.md")}
+    # the summaries that read other files run on every build (execution_mode: force)
+    assert pages == chapters | {"book/sweeps.md"}

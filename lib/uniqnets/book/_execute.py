@@ -35,8 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["cache_executed", "fill_cache", "kernel_manager_class", "longest_first",
-           "needs_execution"]
+__all__ = ["cache_executed", "cached_pages", "fill_cache", "kernel_manager_class",
+           "longest_first", "needs_execution"]
 
 #: the book's execution cache, relative to the book's root (Jupyter Book's default)
 CACHE = Path("_build") / ".jupyter_cache"
@@ -205,6 +205,28 @@ def _timeout_from_config(book: Path) -> int:
     return int((conf.get("execute") or {}).get("timeout", 300))
 
 
+def cached_pages(book: Path) -> list:
+    """The pages of the book that its build takes from the execution cache.
+
+    Every chapter (``notebooks/*.md``) and every page under ``book/`` that has code
+    (a kernelspec in its front matter) and is not executed on every build
+    (``mystnb: execution_mode: force``, the pages that read other files): those are
+    executed by the build itself, after this.
+    """
+    import yaml
+
+    pages = sorted((Path(book) / "notebooks").glob("*.md"))
+    for md in sorted((Path(book) / "book").glob("*.md")):
+        text = md.read_text(encoding="utf-8")
+        if not text.startswith("---"):
+            continue
+        front = yaml.safe_load(text.split("---", 2)[1]) or {}
+        mode = (front.get("mystnb") or {}).get("execution_mode")
+        if "kernelspec" in front and mode != "force":
+            pages.append(md)
+    return pages
+
+
 def longest_first(book: Path, notebooks) -> list:
     """The ``notebooks`` ordered by their expected execution time, longest first.
 
@@ -236,7 +258,7 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at a time")
     args = parser.parse_args(argv)
     book = Path(args.book).resolve()
-    notebooks = longest_first(book, (book / "notebooks").glob("*.md"))
+    notebooks = longest_first(book, cached_pages(book))
     done = fill_cache(book, notebooks, jobs=args.jobs, timeout=_timeout_from_config(book))
     for md, seconds in done.items():
         sys.stderr.write(f"executed {Path(md).name} in {seconds:.1f} s\n")
