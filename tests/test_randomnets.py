@@ -355,7 +355,8 @@ def test_dmft_below_transition():
     assert d.lyapunov == pytest.approx(-0.3)
 
 
-@pytest.mark.parametrize("g", [1.5, 3.0])
+# g >= 3: the junction with the linear tail must not kink (the separatrix is unstable)
+@pytest.mark.parametrize("g", [1.5, 3.0, 4.0, 6.0])
 def test_dmft_solution_satisfies_its_equations(g):
     d = rn.dmft_autocorrelation(g)
     z, w = _rule(np.sqrt(d.delta0))
