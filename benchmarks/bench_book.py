@@ -77,8 +77,11 @@ def _timed(commands, cwd: Path) -> float:
     t0 = time.perf_counter()
     for cmd in commands:
         proc = subprocess.run(cmd, cwd=cwd, env=_env(cwd), capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise RuntimeError(f"{shlex.join(cmd)} failed:\n{(proc.stdout + proc.stderr)[-3000:]}")
+        if proc.returncode != 0:  # a failed run times nothing: keep its whole log
+            log = RESULTS / "bench_book_failed.log"
+            log.write_text(proc.stdout + proc.stderr)
+            raise RuntimeError(f"{shlex.join(cmd)} failed (whole log: {log}):\n"
+                               f"{(proc.stdout + proc.stderr)[-3000:]}")
     return time.perf_counter() - t0
 
 
@@ -150,10 +153,12 @@ def main():
             print(f"{path.stem}: {times[path.stem]:.1f} s", flush=True)
         payload.update({"notebook_seconds": times, "notebooks_total_seconds": sum(times.values()),
                         "notebooks_measured": today})
+        _write(payload)
     if not args.no_cold_build:
         payload["cold_build_seconds"] = cold_build()
         payload["cold_build_measured"] = today
         print(f"cold build: {payload['cold_build_seconds']:.0f} s")
+        _write(payload)
     if args.cold_build_jobs:
         load = os.getloadavg()[0]
         seconds = {str(j): cold_build_with_jobs(j) for j in (1, 2)}
@@ -161,6 +166,7 @@ def main():
                                       seconds["1"], "measured": today,
                                       "load_average_before": load}
         print("cold build (make book), jobs 1 and 2:", seconds)
+        _write(payload)  # kept even if a later section fails
     if args.suite:
         extra = shlex.split(args.suite_args)
         load = os.getloadavg()[0]  # other work on the machine makes both runs slower
@@ -169,9 +175,13 @@ def main():
                             "pytest_args": extra, "whole_suite": not extra, "measured": today,
                             "load_average_before": load}
         print("suite, jobs 1 and 2:", seconds)
+    print(_write(payload))
+
+
+def _write(payload: dict):
     payload["versions"] = versions("numpy", "scipy", "gudhi", "jupyter-book", "myst-nb",
                                    "pytest-xdist")
-    print(write_result("bench_book", payload))
+    return write_result("bench_book", payload)
 
 
 if __name__ == "__main__":
