@@ -4,6 +4,14 @@ Each ``benchmarks/bench_<topic>.py`` measures our code against a peer library on
 the same input in one run and writes ``benchmarks/results/bench_<topic>.json``
 with :func:`write_result`.  Speed is reported as a ratio (ours / peer), which is
 what stays meaningful across machines; the machine is described in the file.
+
+Each row of a result's ``summary`` has ``method``, ``measure``, ``unit``, ``ours``,
+``peer``, ``peer_name``, ``ratio`` (ours / peer) and an optional ``note``.  A row
+that times a method which is *not* the library's default (another backend a user may
+choose, measured for comparison) has ``"reference": true``, a ``role`` saying so,
+and ``time`` in place of ``ours`` (``time_text`` when there is no time to give);
+its ``ratio`` is that method's time over the peer's.  The performance page shows
+such rows in a table of their own, never as "ours".
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validate import check_choice, check_real
-from ._checks import diagram, essential
+from ._checks import diagram, essential, n_essential
 
 __all__ = ["WASSERSTEIN_BACKENDS", "bottleneck", "wasserstein"]
 
@@ -50,15 +50,19 @@ def bottleneck(d1, d2, e: float = 0.0) -> float:
 
     a, b = diagram(d1, "d1"), diagram(d2, "d2")
     e = check_real(e, "e", lo=0.0)
-    if len(essential(a)[1]) != len(essential(b)[1]):
+    if n_essential(a) != n_essential(b):
         return np.inf
     if len(a) == 0 and len(b) == 0:
         return 0.0
     return float(gudhi.bottleneck_distance(a, b, e))
 
 
-def _wasserstein_transport(a, b, order, internal_p):
+def _wasserstein_transport(fa, ea, fb, eb, order, internal_p):
     """Exact W_q by POT's network simplex (:func:`ot.emd2`) on the diagonal-augmented problem.
+
+    ``fa``, ``fb``: the finite parts of the diagrams, shape (n, 2) and (m, 2); ``ea``,
+    ``eb``: the sorted births of their essential classes, of equal lengths
+    (:func:`._checks.essential`).
 
     The transport problem of gudhi's POT path, with one diagonal node of mass ``m`` on
     the first side and ``n`` on the second (cost matrix ``(n + 1) x (m + 1)``, the
@@ -71,8 +75,6 @@ def _wasserstein_transport(a, b, order, internal_p):
     import ot
     from scipy.spatial.distance import cdist
 
-    fa, ea = essential(a)
-    fb, eb = essential(b)
     q = float(order)
     n, m = len(fa), len(fb)
     # distance of (b, d) to the diagonal in the L^p norm: ((d - b) / 2) * 2^(1/p)
@@ -96,8 +98,10 @@ def _wasserstein_transport(a, b, order, internal_p):
     return total ** (1.0 / q)
 
 
-def _wasserstein_assignment(a, b, order, internal_p):
+def _wasserstein_assignment(fa, ea, fb, eb, order, internal_p):
     """Exact W_q by a linear assignment on the usual augmented cost matrix.
+
+    Arguments as for :func:`_wasserstein_transport`.
 
     Written here (on :func:`scipy.optimize.linear_sum_assignment`) as the exact method
     without POT: hera's auction can fail to return on diagrams that differ by rounding
@@ -108,8 +112,6 @@ def _wasserstein_assignment(a, b, order, internal_p):
     """
     from scipy.optimize import linear_sum_assignment
 
-    fa, ea = essential(a)
-    fb, eb = essential(b)
     q = float(order)
     # distance of (b, d) to the diagonal in the L^p norm: ((d - b) / 2) * 2^(1/p)
     to_diag = 1.0 if np.isinf(internal_p) else 2.0 ** (1.0 / internal_p)
@@ -200,14 +202,16 @@ def wasserstein(d1, d2, order: float = 1, internal_p: float = np.inf,
     internal_p = check_real(internal_p, "internal_p", lo=1.0, allow_inf=True)
     backend = check_choice(backend, "backend", WASSERSTEIN_BACKENDS)
     delta = check_real(delta, "delta", lo=0.0, lo_open=True)
-    if len(essential(a)[1]) != len(essential(b)[1]):
+    fa, ea = essential(a)
+    fb, eb = essential(b)
+    if len(ea) != len(eb):
         return np.inf  # checked here so that POT does not warn
     if len(a) == 0 and len(b) == 0:
         return 0.0
     if backend == "pot":
-        return _wasserstein_transport(a, b, order, internal_p)
+        return _wasserstein_transport(fa, ea, fb, eb, order, internal_p)
     if backend == "scipy":
-        return _wasserstein_assignment(a, b, order, internal_p)
+        return _wasserstein_assignment(fa, ea, fb, eb, order, internal_p)
     from gudhi.hera import wasserstein_distance
 
     return float(wasserstein_distance(a, b, order=float(order),
