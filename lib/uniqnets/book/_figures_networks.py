@@ -577,7 +577,9 @@ def plot_collapse_by_depth(depths, widths, exact, measured, avg_loss):
         The widths n, one colour each.
     exact, measured, avg_loss : dict of int to array (n_models, L_max + 1)
         Per width: exact and Monte-Carlo collapsed fractions and the loss averaged over
-        test inputs, for every model (the mean over models is drawn).
+        test inputs, for every model (the mean over models is drawn, with a band of one
+        standard error over models, their spread over ``sqrt(n_models)``, when there are
+        at least two).
 
     Returns
     -------
@@ -593,11 +595,19 @@ def plot_collapse_by_depth(depths, widths, exact, measured, avg_loss):
     2
     >>> plt.close(fig)
     """
+    def band(ax, values, color):
+        values = np.asarray(values, dtype=float)
+        mean = values.mean(0)
+        ax.plot(depths, mean, color=color)
+        if values.shape[0] > 1:
+            se = values.std(0, ddof=1) / np.sqrt(values.shape[0])
+            ax.fill_between(depths, mean - se, mean + se, color=color, alpha=0.2, lw=0)
+
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.4))
     for i, n in enumerate(widths):
-        ax1.plot(depths, exact[n].mean(0), color=f"C{i}")
+        band(ax1, exact[n], f"C{i}")
         ax1.plot(depths, measured[n].mean(0), "o", ms=3, color=f"C{i}", label=f"n = {n}")
-        ax2.plot(depths, avg_loss[n].mean(0), color=f"C{i}")
+        band(ax2, avg_loss[n], f"C{i}")
     ax1.set_xlabel("depth L")
     ax1.set_ylabel("collapsed fraction")
     ax1.legend()

@@ -354,6 +354,33 @@ def _spread(values: list[float]) -> dict:
             "n": len(finite)}
 
 
+def _evidence_summary(evidences: Sequence[Mapping]) -> dict:
+    """Per evidence name over seeds: the spread of a number, or how often a flag was true.
+
+    A flag (a boolean) is what a chapter records for what is only usually true; over seeds
+    it is reported as a frequency, ``{"n_true": k, "n": N}``. Other values (strings,
+    lists) are left out.
+
+    Examples
+    --------
+    >>> out = _evidence_summary([{"x": 1.0, "ok": True}, {"x": 3.0, "ok": False},
+    ...                          {"x": 2.0, "ok": True, "name": "a"}])
+    >>> out["x"]["median"], out["ok"], "name" in out
+    (2.0, {'n_true': 2, 'n': 3}, False)
+    """
+    numbers: dict[str, list[float]] = {}
+    flags: dict[str, list[bool]] = {}
+    for ev in evidences:
+        for k, x in (ev or {}).items():
+            if isinstance(x, bool):
+                flags.setdefault(k, []).append(x)
+            elif _numbers(x) is not None:
+                numbers.setdefault(k, []).append(_numbers(x))
+    out = {k: _spread(xs) for k, xs in numbers.items()}
+    out.update({k: {"n_true": sum(f), "n": len(f)} for k, f in flags.items()})
+    return out
+
+
 def _chapter_summary(nb_path: Path, seeds: list[int], default_seed: int, rows: list[dict],
                      out_dir: Path) -> dict:
     runs, claims = [], {}
@@ -370,11 +397,6 @@ def _chapter_summary(nb_path: Path, seeds: list[int], default_seed: int, rows: l
     for claim, by_seed in sorted(claims.items()):
         ref = by_seed.get(default_seed, {}).get("status")
         statuses = {s: v.get("status") for s, v in by_seed.items()}
-        evidence: dict[str, list[float]] = {}
-        for v in by_seed.values():
-            for k, x in (v.get("evidence") or {}).items():
-                if _numbers(x) is not None:
-                    evidence.setdefault(k, []).append(_numbers(x))
         out[claim] = {
             "status": ref, "where": by_seed.get(default_seed, {}).get("where"),
             "n_seeds": len(seeds), "n_recorded": len(by_seed),
@@ -382,7 +404,7 @@ def _chapter_summary(nb_path: Path, seeds: list[int], default_seed: int, rows: l
             "flips": [{"seed": s, "status": st} for s, st in sorted(statuses.items())
                       if st != ref],
             "missing": [s for s in seeds if s not in by_seed],
-            "evidence": {k: _spread(xs) for k, xs in evidence.items()}}
+            "evidence": _evidence_summary([v.get("evidence") for v in by_seed.values()])}
     return {"runs": runs, "claims": out}
 
 
@@ -395,7 +417,8 @@ def robustness(chapters: Sequence, n_seeds: int = 10, out_dir="sweeps/robustness
     parameters of its front matter's ``uniqnets.rerun`` and the seeds ``s0, s0 + 1, ...,
     s0 + n_seeds - 1`` (``s0`` its default seed). Per claim, the data file gets the verdict
     at ``s0``, in how many seeds the verdict was recorded and was the same, the seeds where
-    it differed, and the min/median/max of each numeric evidence value; per run, its status
+    it differed, the min/median/max of each numeric evidence value and how often each
+    boolean one was true; per run, its status
     and the sweep's error (the failing cell). Chapters already in the data file and not
     rerun are kept.
 
