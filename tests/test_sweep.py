@@ -618,7 +618,16 @@ def _start_sweep(out: Path, *argv) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "uniqnets.book.sweep", str(nb), *map(str, argv), "-o", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        env={**os.environ, "PYTHONWARNINGS": "ignore"}, preexec_fn=_sigint_default)
+
+
+def _sigint_default():
+    # as in a terminal, where Ctrl-C is at its default. A process started in the
+    # background (`cmd &` without job control, nohup, some CI runners) inherits SIGINT
+    # ignored, and Python then installs no KeyboardInterrupt handler: the sweep would
+    # rightly not react to the test's SIGINT (seen in pytest-xdist workers of a run
+    # started with nohup)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _kernels(descendants) -> list:
