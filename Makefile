@@ -10,7 +10,7 @@
 #   make lab        JupyterLab on the notebooks (.md files open as notebooks, MyST rendered)
 #   make robustness  rerun every chapter over 10 seeds; how often each verdict holds
 #                   (book/_data/robustness.json, shown on the page book/robustness.md)
-#   make sweep-practice  chapter 08's learning-rate scan over widths and seeds (about ten
+#   make sweep-practice  chapter 08's learning-rate scan over widths and seeds (about six
 #                   minutes with 2 jobs) -> book/_data/sweep_practice.json, on book/sweeps.md
 #   make bench      measure speed and accuracy against peer libraries (benchmarks/)
 #   make clean      remove build products (keeps .venv);  make distclean also removes .venv
