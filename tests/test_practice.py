@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -223,6 +224,43 @@ def test_one_ulp_and_shapes():
     assert y.dtype == np.float32 and y[0] - 1 == np.finfo(np.float32).eps and y[1] == 2
     assert practice.mlp((64, 72, 72, 10)).n_params > 1e4
     assert practice.cnn((8, 8, 1), (16, 36), 10).n_params > 1e4
+
+
+def test_a_run_in_another_process_is_the_run_in_this_one(small):
+    """A fresh process rebuilds the same map; one pinned to one CPU runs the same steps."""
+    tm = practice.TrainingMap(practice.mlp(small["sizes"]), small["X"], small["Y"],
+                              practice.optimizer("momentum", 0.1), dtype="float32",
+                              batches=models.batch_sequence(96, 16, 6, np.random.default_rng(2)))
+    x0 = tm.init_state(small["theta"])
+    here = tm.run(x0, 6)[1]
+    settings = [{}]
+    one_cpu = hasattr(os, "sched_setaffinity")
+    if one_cpu:
+        settings.append({"cpus": [min(os.sched_getaffinity(0))],
+                         "xla_flags": "--xla_cpu_multi_thread_eigen=false"})
+    runs = practice.run_in_subprocesses(tm, x0, 6, settings)
+    # same code, same settings: bit for bit, in the map's dtype
+    assert runs[0].final.dtype == np.float32 and np.array_equal(runs[0].final, here)
+    if one_cpu:
+        assert runs[0].cpus == tuple(sorted(os.sched_getaffinity(0)))
+        assert len(runs[1].cpus) == 1 and runs[1].xla_flags.startswith("--xla_cpu")
+        # another thread count may reorder sums: float32 rounding at most, not another run
+        assert np.max(np.abs(runs[1].final - here)) < 1e-4
+
+
+def test_run_in_subprocesses_rejects_bad_settings(small):
+    tm, x0 = small["tm"], small["theta"]
+    with pytest.raises(TypeError, match="settings"):
+        practice.run_in_subprocesses(tm, x0, 2, {"cpus": [0]})
+    with pytest.raises(ValueError, match="unknown keys"):
+        practice.run_in_subprocesses(tm, x0, 2, [{"threads": 1}])
+    with pytest.raises(TypeError, match="xla_flags"):
+        practice.run_in_subprocesses(tm, x0, 2, [{"xla_flags": 1}])
+    if hasattr(os, "sched_setaffinity"):
+        with pytest.raises(ValueError, match="may only run on CPUs"):
+            practice.run_in_subprocesses(tm, x0, 2, [{"cpus": [10_000]}])
+    with pytest.raises(RuntimeError, match="exit status"):
+        practice.run_in_subprocesses(tm, x0, 2, [{"xla_flags": "--no_such_xla_flag=1"}])
 
 
 def test_import_error_names_the_extra():

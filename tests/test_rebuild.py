@@ -184,3 +184,48 @@ def test_pages_taken_from_the_cache_are_the_chapters_and_the_sweeps_page():
     chapters = {p.relative_to(root).as_posix() for p in (root / "notebooks").glob("*.md")}
     # the summaries that read other files run on every build (execution_mode: force)
     assert pages == chapters | {"book/sweeps.md"}
+DATA_PAGE = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+mystnb:
+  execution_mode: force
+---
+# Notebook {name}
+
+```{{code-cell}} ipython3
+import json
+print("value", json.load(open("../data.json"))["value"])
+```
+"""
+
+
+@pytest.mark.slow
+def test_a_page_is_read_again_when_its_data_file_changes(tmp_path):
+    """``page_data`` (book/_ext/book_html.py): a newer data file makes its page outdated."""
+    import yaml
+
+    book = make_book(tmp_path / "book", DATA_PAGE, names="ab")
+    conf = yaml.safe_load((book / "_config.yml").read_text())
+    conf["sphinx"]["config"]["page_data"] = {"notebooks/a": ["data.json"]}
+    (book / "_config.yml").write_text(yaml.safe_dump(conf))
+    data = book / "data.json"
+    data.write_text('{"value": 1}')
+    build(book)
+    html = book / "_build" / "html" / "notebooks"
+    assert "value 1" in (html / "a.html").read_text()
+
+    data.write_text('{"value": 2}')
+    # newer than the pages' last reading, whatever the file system's time resolution
+    os.utime(data, ns=(data.stat().st_atime_ns, data.stat().st_mtime_ns + 10**9))
+    log = []
+    build(book, log)
+    # a, which lists the file, was read and executed again; b, which reads the same file
+    # without listing it, was not: it still shows the old value
+    assert "value 2" in (html / "a.html").read_text(), log[0][-3000:]
+    assert "value 1" in (html / "b.html").read_text(), log[0][-3000:]

@@ -300,6 +300,34 @@ def test_api_returns_rows_and_reuses_finished_runs(swept, monkeypatch):
                      as_frame=False) == rows
 
 
+def test_data_file_holds_command_grid_machine_and_kept_values(swept, tmp_path):
+    """``--data`` writes what a page needs to show a sweep it does not run itself."""
+    before = snapshot(swept.out)
+    data_path = tmp_path / "data" / "demo.json"
+    code, stdout, _ = cli(swept.nb, *GRID, "-o", swept.out, "--data", data_path,
+                          "--keep", "total,pair,not_recorded")
+    assert code == 0 and "4 runs: 4 done (4 reused)" in stdout
+    assert snapshot(swept.out) == before  # the finished runs were reused, not rerun
+    data = json.loads(data_path.read_text())
+    assert data["command"].startswith("python -m uniqnets.book.sweep ")
+    assert "--keep total,pair,not_recorded" in data["command"]
+    assert data["grid"] == {"a": [1, 2], "b": [0.5, 1.5]}
+    assert data["notebook"] == str(swept.nb) and data["jobs"] == 1
+    from uniqnets.book.sweep._data import notebook_code_digest
+    assert data["notebook_code"] == notebook_code_digest(swept.nb)
+    assert len(data["date"]) == 10 and len(data["measured"]) == 2
+    assert data["machine"]["cpus"] >= 1 and data["machine"]["packages"]["numpy"]
+    assert [r["run"] for r in data["runs"]] == NAMES
+    for r in data["runs"]:
+        a, b = r["parameters"]["a"], r["parameters"]["b"]
+        assert r["values"] == {"total": a + b, "pair": [a, b]}  # only the kept values
+        assert r["status"] == "ok" and r["error"] == "" and r["seconds"] > 0
+    assert data["run_seconds"] == pytest.approx(sum(r["seconds"] for r in data["runs"]),
+                                                abs=0.1)
+    code, _, stderr = cli(swept.nb, *GRID, "-o", swept.out, "--keep", "total")
+    assert code == 2 and "--keep applies to --data" in stderr
+
+
 def test_rerun_skips_finished_and_reruns_missing(swept, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(swept.out, out)

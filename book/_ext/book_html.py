@@ -47,6 +47,15 @@ warning) and renders the glued value of ``name`` exactly as ``{glue:text}`name:f
 does: the same formatting (``format_plain_text``) and the same node
 (``<span class="pasted-text">``). This keeps one source for both readers without a
 second copy of the numbers.
+
+6. Pages that read a data file. A page that shows a committed data file (the page
+``book/sweep_practice.md`` reads ``book/_data/sweep_practice.json``, which ``make
+sweep-practice`` writes)
+lists it in ``page_data`` (``_config.yml``: page -> files relative to the book's root).
+The file becomes a Sphinx dependency of the page, so the page is read again when the
+file is newer than the page's last reading; the page sets ``execution_mode: force``, so
+its cells then run again (the execution cache matches code only and would hand back
+the outputs made from the old file).
 """
 
 from __future__ import annotations
@@ -107,6 +116,11 @@ def dedupe_scripts(app, pagename, templatename, context, doctree):
 def always_outdated(app, env, added, changed, removed):
     docs = dict.fromkeys([*app.config.always_rebuild, *app.config.read_last])
     return [doc for doc in docs if doc in env.found_docs]
+
+
+def note_page_data(app, docname, source):
+    for path in app.config.page_data.get(docname, []):
+        app.env.note_dependency(str(Path(app.srcdir) / path))
 
 
 def read_last(app, env, docnames):
@@ -295,6 +309,9 @@ def setup(app):
     # the pages that paste the chapters' verdicts: read after the chapters, every build
     app.add_config_value("read_last", ["book/claims", "book/robustness"], "env")
     app.connect("env-before-read-docs", read_last)
+    # the data files a page reads: a newer file makes the page outdated
+    app.add_config_value("page_data", {}, "env")
+    app.connect("source-read", note_page_data)
     app.add_directive("ledger", Ledger)
     app.add_directive("ledger-summary", LedgerSummary)
     # after myst-nb's own `eval` role (registered when myst_nb was set up): this one wins

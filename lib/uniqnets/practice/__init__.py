@@ -20,7 +20,10 @@ map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
   Jacobian applied to ``k`` directions at once (``jax.jvp`` under ``jax.vmap``,
   compiled by ``jax.jit``), with :meth:`TrainingMap.spectrum` and
   :meth:`TrainingMap.twins` calling :func:`uniqnets.lyapunov.lyapunov_spectrum` and
-  :func:`uniqnets.lyapunov.twin_divergence`.
+  :func:`uniqnets.lyapunov.twin_divergence`;
+- other processes (``_process``): :func:`run_in_subprocesses` repeats a run in fresh
+  processes with other CPU thread settings (XLA fixes its thread pools when a process
+  starts), to see whether the thread count changes its arithmetic.
 
 Precision.  JAX computes in float32 unless its global flag ``jax_enable_x64`` is set.
 Importing this subpackage sets it, once, for the whole process (it cannot be set per
@@ -56,6 +59,7 @@ _jax.config.update("jax_enable_x64", True)
 from ._data import digits, sequence_task  # noqa: E402
 from ._models import ACTIVATIONS, Network, cnn, mlp, resnet, transformer  # noqa: E402
 from ._optim import OPTIMIZERS, SCHEDULES, Optimizer, optimizer  # noqa: E402
+from ._process import ProcessRun, run_in_subprocesses  # noqa: E402
 from ._tangent import DTYPES, TrainingMap, one_ulp  # noqa: E402
 
 __all__ = [
@@ -64,6 +68,7 @@ __all__ = [
     "Network",
     "OPTIMIZERS",
     "Optimizer",
+    "ProcessRun",
     "SCHEDULES",
     "TrainingMap",
     "cnn",
@@ -72,6 +77,7 @@ __all__ = [
     "one_ulp",
     "optimizer",
     "resnet",
+    "run_in_subprocesses",
     "sequence_task",
     "transformer",
 ]

@@ -46,6 +46,12 @@ Output folder
     interrupted sweep leaves nothing that a rerun would trust.  ``.lock`` is held by
     the sweep writing into the folder: a second sweep into it stops with
     :class:`SweepError` before running anything.
+Data file
+    ``--data FILE.json`` (with ``--keep NAME,...`` to keep only some recorded values)
+    also writes the command line, the grid, the date, the machine (CPU, CPUs
+    available, package versions) and each run's parameters, status, time and recorded
+    values to one JSON file: a page of the book shows a sweep too long to run at
+    build time from such a file (``make sweep-practice`` writes one).
 Resuming
     Rerunning a sweep into the same folder reuses every run whose record says it
     finished, with the same parameters, the same code (the notebook's code cells and

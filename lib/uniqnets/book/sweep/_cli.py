@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -42,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="fail a run whose cell runs longer than this")
     p.add_argument("--dry-run", action="store_true",
                    help="list the runs and whether each would run, and stop")
+    p.add_argument("--data", metavar="FILE.json",
+                   help="also write the command, the grid, the date, the machine and each "
+                        "run's parameters, status, time and recorded values to this JSON "
+                        "file (for a page of the book to read)")
+    p.add_argument("--keep", metavar="NAME,...",
+                   help="with --data: keep only these recorded values of each run")
     return p
 
 
@@ -87,7 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     parser = _parser()
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     args = parser.parse_args(argv)
+    if args.keep and not args.data:
+        parser.error("--keep applies to --data")
+    keep = [k.strip() for k in args.keep.split(",") if k.strip()] if args.keep else None
     if args.jobs < 1:
         parser.error(f"--jobs must be a positive integer, got {args.jobs}")
     if args.timeout is not None and not args.timeout > 0:
@@ -111,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         n_run = sum(s != "done" for s in states)
         print(f"{len(runs)} runs: {n_run} to run, {len(runs) - n_run} done; output in {out}")
         return 0
+    t0 = time.perf_counter()
     try:
         outcome = _sweep(args.notebook, grid, out, args.jobs, scheduler=args.scheduler,
                          timeout=args.timeout, kernel_name=None, progress=True)
@@ -133,4 +146,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if failures:
         print(f"executed notebooks of the failed runs: {out / 'runs'}")
     print(f"results: {out / 'results.csv'}")
+    if args.data:
+        from ._data import write_data
+
+        write_data(args.data, notebook=args.notebook, grid=grid, runs=runs, out_dir=out,
+                   command="python -m uniqnets.book.sweep " + shlex.join(argv),
+                   jobs=args.jobs, wall_seconds=time.perf_counter() - t0, keep=keep)
+        print(f"data: {args.data}")
     return 1 if failures else 0
