@@ -417,3 +417,31 @@ def test_bad_input():
         pca_basis(np.zeros((3, 2)), k=3)
     with pytest.raises(ValueError, match="scales"):
         rips_isomorphism(np.zeros((3, 2)), np.zeros((3, 2)), [-1.0])
+
+
+@pytest.mark.parametrize("kind", ["generic", "h0", "ties", "near-equal", "large"])
+def test_bottleneck_equals_gudhis_exact_mode_to_the_last_bit(kind):
+    # the fast path (gudhi's default mode, certified by the candidate costs) and the
+    # fallback (ties of candidates) must both give gudhi's exact value, bit for bit
+    import gudhi
+
+    from uniqnets.topology import _diagram_distance as dd
+
+    rng = np.random.default_rng(["generic", "h0", "ties", "near-equal", "large"].index(kind))
+    certified = 0
+    for _ in range(150):
+        n, m = rng.integers(1, 50, 2)
+
+        def make(k):
+            births = np.zeros(k) if kind == "h0" else rng.random(k)
+            pers = rng.integers(0, 4, k) / 4 if kind == "ties" else rng.random(k)
+            return np.c_[births, births + pers] * (1e3 if kind == "large" else 1.0)
+
+        a, b = make(n), make(m)
+        if kind == "near-equal":
+            b = a + rng.choice([0.0, 1e-15, 1e-9], size=a.shape)
+            b[:, 1] = np.maximum(b[:, 1], b[:, 0])
+        assert bottleneck(a, b) == float(gudhi.bottleneck_distance(a, b, 0.0))
+        certified += dd._certified_bottleneck(a, b, gudhi.bottleneck_distance(a, b)) is not None
+    if kind in ("generic", "h0", "large"):
+        assert certified > 100  # the fast path is the usual one on generic diagrams
