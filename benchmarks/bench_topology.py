@@ -235,7 +235,8 @@ def main():
         "what": "Rips persistence H0+H1 of trajectory clouds (ours: gudhi with edge collapse; "
                 "peer: ripser.py), W1 between H0 diagrams (ours: POT's network simplex; peer: "
                 "gudhi's POT path; the scipy and hera backends timed for reference) and the "
-                "exact bottleneck distance (ours: gudhi's fast mode, certified; peer: gudhi's exact mode)",
+                "exact bottleneck distance (ours: gudhi's fast mode, certified; peer: "
+                "gudhi's exact mode)",
         "versions": versions("gudhi", "ripser", "POT", "scipy", "numpy"),
         "rips": rips_rows, "wasserstein": w_rows, "rounding_only_diagrams": rounding})
     print(path)
