@@ -419,7 +419,7 @@ def test_bad_input():
         rips_isomorphism(np.zeros((3, 2)), np.zeros((3, 2)), [-1.0])
 
 
-@pytest.mark.parametrize("kind", ["generic", "h0", "ties", "near-equal", "large"])
+@pytest.mark.parametrize("kind", ["generic", "h0", "ties", "near-equal", "large", "essential"])
 def test_bottleneck_equals_gudhis_exact_mode_to_the_last_bit(kind):
     # the fast path (gudhi's default mode, certified by the candidate costs) and the
     # fallback (ties of candidates) must both give gudhi's exact value, bit for bit
@@ -427,7 +427,8 @@ def test_bottleneck_equals_gudhis_exact_mode_to_the_last_bit(kind):
 
     from uniqnets.topology import _diagram_distance as dd
 
-    rng = np.random.default_rng(["generic", "h0", "ties", "near-equal", "large"].index(kind))
+    rng = np.random.default_rng(
+        ["generic", "h0", "ties", "near-equal", "large", "essential"].index(kind))
     certified = 0
     for _ in range(150):
         n, m = rng.integers(1, 50, 2)
@@ -438,10 +439,16 @@ def test_bottleneck_equals_gudhis_exact_mode_to_the_last_bit(kind):
             return np.c_[births, births + pers] * (1e3 if kind == "large" else 1.0)
 
         a, b = make(n), make(m)
+        if kind == "essential":  # the same number of infinite bars on both sides
+            k = int(rng.integers(1, 4))
+            a = np.r_[a, np.c_[rng.random(k), np.full(k, np.inf)]]
+            b = np.r_[b, np.c_[rng.random(k), np.full(k, np.inf)]]
         if kind == "near-equal":
             b = a + rng.choice([0.0, 1e-15, 1e-9], size=a.shape)
             b[:, 1] = np.maximum(b[:, 1], b[:, 0])
         assert bottleneck(a, b) == float(gudhi.bottleneck_distance(a, b, 0.0))
-        certified += dd._certified_bottleneck(a, b, gudhi.bottleneck_distance(a, b)) is not None
-    if kind in ("generic", "h0", "large"):
+        fin_a, fin_b = a[np.isfinite(a[:, 1])], b[np.isfinite(b[:, 1])]
+        certified += dd._certified_bottleneck(
+            fin_a, fin_b, gudhi.bottleneck_distance(fin_a, fin_b)) is not None
+    if kind in ("generic", "h0", "large", "essential"):
         assert certified > 100  # the fast path is the usual one on generic diagrams

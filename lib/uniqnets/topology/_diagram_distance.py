@@ -25,8 +25,9 @@ def bottleneck(d1, d2, e: float = 0.0) -> float:
     one of the finitely many candidate costs (the L_inf distance of a pair of points,
     or the L_inf distance of one point to the diagonal), so when exactly one candidate lies within
     ``2**-40 v`` of ``v`` (far wider than the error of the last bits), that candidate
-    is the distance.  Otherwise (ties of distinct candidates in that window, essential
-    classes, more than ``4e6`` point pairs) gudhi's exact mode (``e=0``) is called.
+    is the distance (essential classes are matched apart, by sorted births).  Otherwise
+    (ties of distinct candidates in that window, more than ``4e6`` point pairs) gudhi's
+    exact mode (``e=0``) is called.
     Either way identical diagrams give exactly 0 (gudhi's default alone returns the
     smallest double instead).
 
@@ -65,10 +66,18 @@ def bottleneck(d1, d2, e: float = 0.0) -> float:
         return 0.0
     if e > 0:
         return float(gudhi.bottleneck_distance(a, b, e))
-    if n_ess == 0 and len(a) * len(b) <= _MAX_CERTIFIED_PAIRS:
-        value = _certified_bottleneck(a, b, float(gudhi.bottleneck_distance(a, b)))
+    if len(a) * len(b) <= _MAX_CERTIFIED_PAIRS:
+        # essential classes can only be matched among themselves: in one dimension the
+        # sorted matching of their births minimises the largest cost, independently of
+        # the finite points
+        fa, ea = essential(a) if n_ess else (a, a[:0, 0])
+        fb, eb = essential(b) if n_ess else (b, b[:0, 0])
+        ess = float(np.max(np.abs(ea - eb))) if n_ess else 0.0
+        if len(fa) == 0 and len(fb) == 0:
+            return ess
+        value = _certified_bottleneck(fa, fb, float(gudhi.bottleneck_distance(fa, fb)))
         if value is not None:
-            return value
+            return max(value, ess)
     return float(gudhi.bottleneck_distance(a, b, 0.0))
 
 
