@@ -179,30 +179,17 @@ def test_longest_chapters_are_executed_first(tmp_path):
 
 
 def test_pages_taken_from_the_cache_are_the_chapters_and_the_sweeps_page():
-    root = Path(__file__).resolve().parents[1]
-    pages = {p.relative_to(root).as_posix() for p in cached_pages(root)}
-    chapters = {p.relative_to(root).as_posix() for p in (root / "notebooks").glob("*.md")}
+    pages = {p.relative_to(ROOT).as_posix() for p in cached_pages(ROOT)}
+    chapters = {p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("*.md")}
     # the summaries that read other files run on every build (execution_mode: force)
     assert pages == chapters | {"book/sweeps.md"}
-DATA_PAGE = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
-mystnb:
-  execution_mode: force
----
-# Notebook {name}
 
-```{{code-cell}} ipython3
-import json
-print("value", json.load(open("../data.json"))["value"])
-```
-"""
+
+# a page executed on every read that prints a value of the data file beside it
+DATA_PAGE = NOTEBOOK.replace(
+    "---\n# Notebook", "mystnb:\n  execution_mode: force\n---\n# Notebook").replace(
+    'print("{name}", 1 + 1)',
+    'import json\nprint("value", json.load(open("../data.json"))["value"])')
 
 
 @pytest.mark.slow
