@@ -71,6 +71,22 @@ def test_book_builds_without_warnings():
         assert "Traceback" not in page.read_text(), f"{page.name} shows a traceback"
 
 
+_FLAG = re.compile(r'<span class="[^"]*pasted-text[^"]*">\s*(True|False|nan|NaN|None)\s*</span>')
+
+
+@pytest.mark.slow
+def test_no_flag_renders_in_a_sentence():
+    """No computed Boolean, ``nan`` or ``None`` is quoted into the built pages' prose.
+
+    The ``eval`` role already refuses such a value (a warning, so the strict build above
+    fails); this reads what the build wrote, every page, to be sure.
+    """
+    found = []
+    for page in sorted(_built().rglob("*.html")):
+        found += [f"{page.relative_to(HTML)}: {m}" for m in _FLAG.findall(page.read_text())]
+    assert not found, f"computed flags rendered in sentences: {found[:20]}"
+
+
 def _built():
     if not (HTML / "index.html").is_file():
         pytest.fail("no book in _build/html: run `make book` first")

@@ -51,11 +51,27 @@ def calls():
 def test_every_claim_has_one_verdict_in_one_chapter(calls):
     seen = {}
     for stem, found in calls.items():
-        for claim, status in found.items():
+        for claim, call in found.items():
             assert claim not in seen, f"{claim}: verdicts in {seen[claim]} and {stem}"
             seen[claim] = stem
-            assert status in STATUSES, f"{stem}: verdict({claim!r}, {status!r}) is not one of " \
-                                       f"{STATUSES} (or not a string literal)"
+            unknown = set(call.statuses) - set(STATUSES)
+            assert not unknown, f"{stem}: verdict({claim!r}, ...) can give {sorted(unknown)}, " \
+                                f"not one of {STATUSES}"
+
+
+def test_every_status_is_computed_from_the_numbers(calls):
+    """A status is a conditional on a named comparison, never a typed literal.
+
+    Detected from the source with ``ast`` (``uniqnets.book.status_is_computed``): the status
+    argument of each ``verdict(...)`` call must be ``"A" if test else "B"`` (nested for more
+    outcomes) with a test that is not a constant; only ``"not a claim about numbers"`` may
+    be a literal. ``verdict("U1", "holds", ...)``, ``verdict("U1", status, ...)`` and
+    ``"holds" if True else "fails"`` all fail here.
+    """
+    typed = [f"{stem}: {claim} (line {call.line} of its cell: {call.source or 'no status'})"
+             for stem, found in calls.items() for claim, call in found.items()
+             if not call.computed]
+    assert not typed, f"verdicts whose status is typed, not computed: {typed}"
 
 
 def test_every_ledger_row_has_its_chapter_verdict(rows, calls):

@@ -265,6 +265,18 @@ def parse_rec(expression: str) -> tuple[str, str]:
     return name, fmt
 
 
+def flag_text(text) -> str:
+    """``"a Boolean"``, ``"None"`` or ``"not a number"`` for such a glued text, else ``""``."""
+    from uniqnets.book._record import flag_kind
+
+    import ast as _ast
+    try:
+        value = _ast.literal_eval(text if isinstance(text, str) else "".join(text))
+    except (ValueError, SyntaxError):
+        value = text
+    return flag_kind(value)
+
+
 def _rec_role():
     # imported here: myst-nb is loaded by Jupyter Book before the local extensions
     from myst_nb.core.variables import RetrievalError, create_warning, format_plain_text
@@ -287,6 +299,12 @@ def _rec_role():
             if "text/plain" not in result.data:
                 return [], [glue_warning(f"No text/plain found in {name!r} data",
                                          self.document, self.line)]
+            flag = flag_text(result.data["text/plain"])
+            if flag:
+                return [], [create_warning(
+                    f"{{eval}}`{self.text}`: {name!r} is {flag}, which never renders in a "
+                    "sentence: record the sentence the value picks, and quote that",
+                    self.document, self.line, subtype="eval")]
             try:
                 text = format_plain_text(result.data["text/plain"], fmt)
             except Exception as exc:  # the message glue:text gives, for any failure

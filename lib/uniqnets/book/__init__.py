@@ -38,17 +38,23 @@ from ._record import (
 from ._verdict import (
     BADGES,
     KEY_PREFIX,
+    LITERAL_STATUS,
     STATUSES,
     LedgerRow,
+    VerdictCall,
     ledger_rows,
     robustness,
+    status_is_computed,
     verdict,
     verdict_calls,
     verdict_markdown,
 )
 from .plotting import STYLE, use_style
 
-__all__ = ["BADGES", "GLUE_PREFIX", "JSON_MIME", "KEY_PREFIX", "RECORDED", "STATUSES", "STYLE",
-           "LedgerRow", "Quoted", "dump", "format_glued", "glue_parameters", "ledger_rows",
-           "read_records", "rec", "record", "robustness", "to_builtin", "use_style", "verdict",
-           "verdict_calls", "verdict_markdown"]
+from ._checks import CheckResult, chance, run_checks
+
+__all__ = ["BADGES", "GLUE_PREFIX", "JSON_MIME", "KEY_PREFIX", "LITERAL_STATUS", "RECORDED",
+           "STATUSES", "STYLE", "CheckResult", "LedgerRow", "Quoted", "VerdictCall", "chance",
+           "dump", "format_glued", "glue_parameters", "ledger_rows", "read_records", "rec",
+           "record", "robustness", "run_checks", "status_is_computed", "to_builtin",
+           "use_style", "verdict", "verdict_calls", "verdict_markdown"]

@@ -273,6 +273,8 @@ class NbvalCache:
     def __init__(self):
         self._outputs = {}   # twin path -> {cell index: outputs}
         self._t0 = {}
+        #: twin path -> recorded values of its execution, once every cell has passed
+        self.records = {}
 
     @staticmethod
     def _source(twin: Path):
@@ -288,6 +290,7 @@ class NbvalCache:
         self._t0.setdefault(twin, call.start)
         if call.excinfo is not None or self._source(twin) is None:
             self._outputs[twin] = None  # a failed or skipped cell: this run is not cached
+            self.records.pop(twin, None)
             return
         seen = self._outputs.setdefault(twin, {})
         if seen is None:
@@ -300,7 +303,92 @@ class NbvalCache:
             sources = [cell.source for cell in item.parent.nb.cells if cell.cell_type == "code"]
             cache_executed(md.parent.parent, md, outputs, seconds=call.stop - self._t0[twin],
                            sources=sources)
+            self.records[twin] = _records_of(outputs)
             del self._outputs[twin]
+
+    @staticmethod
+    def pytest_collection_modifyitems(session, config, items):
+        """After the last cell of each chapter twin, one item per check of the chapter."""
+        from nbval.plugin import IPyNbCell
+
+        from ._checks import chapter_checks
+
+        out, last = [], {}
+        for item in items:
+            if isinstance(item, IPyNbCell):
+                last[item.parent] = item
+        for item in items:
+            out.append(item)
+            parent = getattr(item, "parent", None)
+            if parent is None or last.get(parent) is not item:
+                continue
+            md = NbvalCache._source(Path(str(parent.fspath)))
+            if md is None:
+                continue
+            for func in chapter_checks(md):
+                out.append(ChapterCheck.from_parent(parent, name=f"check::{func.__name__}",
+                                                    func=func))
+        items[:] = out
+
+
+def _records_of(code_outputs) -> dict:
+    """The recorded values in the outputs of a notebook's code cells."""
+    import nbformat
+
+    from ._record import read_records
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("", outputs=[nbformat.from_dict(dict(o))
+                                                       for o in outs])
+                for outs in code_outputs]
+    return read_records(nb)
+
+
+def _check_item_class():
+    import pytest
+
+    class ChapterCheck(pytest.Item):
+        """One check of ``tests/chapters/<stem>.py`` on the chapter nbval just executed."""
+
+        def __init__(self, *, func, **kw):
+            super().__init__(**kw)
+            self.func = func
+
+        def runtest(self):
+            from ._checks import run_check
+
+            plugin = self.config.pluginmanager.get_plugin("uniqnets-nbval-cache")
+            values = plugin.records.get(Path(str(self.parent.fspath)))
+            if values is None:
+                pytest.skip("the chapter did not run to its end: its cells' tests say why")
+            result = run_check(self.func, values)
+            if not result.passed:
+                if result.counted:
+                    pytest.xfail(f"fails by chance at rate {result.chance:g}: "
+                                 f"{result.message}")
+                raise AssertionError(result.message)
+
+        def repr_failure(self, excinfo):
+            return f"{self.name}: {excinfo.value}"
+
+        def reportinfo(self):
+            return self.path, None, self.name
+
+    return ChapterCheck
+
+
+class _LazyCheck:
+    """``ChapterCheck`` is made on first use: pytest is not imported with this module."""
+
+    _cls = None
+
+    def from_parent(self, parent, **kw):
+        if _LazyCheck._cls is None:
+            _LazyCheck._cls = _check_item_class()
+        return _LazyCheck._cls.from_parent(parent, **kw)
+
+
+ChapterCheck = _LazyCheck()
 
 
 def _patch_nbval_kernels():

@@ -177,6 +177,24 @@ def format_glued(text: str, fmt: str = "s") -> str:
     return format(value, fmt)
 
 
+def flag_kind(value) -> str:
+    """What makes ``value`` unfit for a sentence: a Boolean, None or NaN ("" if nothing).
+
+    Examples
+    --------
+    >>> flag_kind(True), flag_kind(float("nan")), flag_kind("nan"), flag_kind(0.5)
+    ('a Boolean', 'not a number', 'not a number', '')
+    """
+    if isinstance(value, bool):
+        return "a Boolean"
+    if value is None or value == "None":
+        return "None"
+    if (isinstance(value, float) and value != value) or (
+            isinstance(value, str) and value.strip().lower() == "nan"):
+        return "not a number"
+    return ""
+
+
 def rec(name: str, fmt: str = "s") -> Quoted:
     """A recorded value as the prose quotes it: ``{eval}`rec("lam_max", ".3f")```.
 
@@ -216,6 +234,10 @@ def rec(name: str, fmt: str = "s") -> Quoted:
     if name not in _GLUED_TEXT:
         raise KeyError(f"name {name!r} has not been recorded in this kernel: run the cell "
                        "that records it first")
+    flag = flag_kind(RECORDED.get(name))
+    if flag:
+        raise ValueError(f"{name!r} is {flag}, which never renders in a sentence: record the "
+                         "sentence the value picks, and quote that")
     return Quoted(format_glued(_GLUED_TEXT[name], fmt))
 
 

@@ -38,8 +38,9 @@ from uniqnets._validate import check_choice, check_int
 
 from ._record import JSON_MIME, dump, record, to_builtin
 
-__all__ = ["BADGES", "KEY_PREFIX", "STATUSES", "LedgerRow", "ledger_rows", "robustness",
-           "verdict", "verdict_calls", "verdict_markdown"]
+__all__ = ["BADGES", "KEY_PREFIX", "LITERAL_STATUS", "STATUSES", "LedgerRow", "VerdictCall",
+           "ledger_rows", "robustness", "status_is_computed", "verdict", "verdict_calls",
+           "verdict_markdown"]
 
 #: the verdicts a claim can get (the ledger's definitions)
 STATUSES = ("holds", "holds under conditions", "fails", "not a claim about numbers")
@@ -205,22 +206,70 @@ def verdict(claim, status, because, evidence=None, where=None) -> None:
 # The chapters' verdict calls and the ledger's rows, parsed (for the ledger and tests)
 # ---------------------------------------------------------------------------------
 
-def verdict_calls(nb) -> dict[str, str | None]:
-    """Claim -> status of every ``verdict(...)`` call in a notebook's code cells.
+#: the one status a verdict may state as a literal: it says there is no number to compare
+LITERAL_STATUS = "not a claim about numbers"
 
-    Found with the standard library's ``ast``, without running anything; a status that is
-    not a string literal is returned as ``None``. ``nb`` is an nbformat notebook (see
-    :func:`uniqnets.book.notebook.load`). A claim given twice raises ``ValueError``.
+
+def status_is_computed(node) -> bool:
+    """True when a verdict's status argument is derived from a named comparison.
+
+    The status must be a conditional expression, ``"fails" if neg else "holds"``, whose test
+    is not a constant (a name, a comparison, a call; nested conditionals for more than two
+    outcomes), or the literal ``"not a claim about numbers"``. Every branch must be a
+    literal status or such an expression. A literal ``"holds"`` (or a name bound to one) is
+    typed, not computed, and is refused.
+
+    Examples
+    --------
+    >>> import ast
+    >>> f = lambda s: status_is_computed(ast.parse(s, mode="eval").body)
+    >>> f('"fails" if lam < 0 else "holds"'), f('"holds"'), f('"holds" if True else "fails"')
+    (True, False, False)
+    >>> f('"not a claim about numbers"'), f('status')
+    (True, False)
+    """
+    if isinstance(node, ast.Constant):
+        return node.value == LITERAL_STATUS
+    if not isinstance(node, ast.IfExp) or isinstance(node.test, ast.Constant):
+        return False
+
+    def branch(n):
+        if isinstance(n, ast.Constant):
+            return n.value in STATUSES
+        return isinstance(n, ast.IfExp) and status_is_computed(n)
+
+    return branch(node.body) and branch(node.orelse)
+
+
+@dataclass(frozen=True)
+class VerdictCall:
+    """One ``verdict(...)`` call found in a chapter: its status argument, as written."""
+
+    claim: str
+    source: str          # the status argument's source text
+    computed: bool       # status_is_computed(...) of it
+    statuses: tuple      # the literal statuses it can give
+    line: int = 0
+
+
+def verdict_calls(nb) -> dict[str, VerdictCall]:
+    """Claim -> :class:`VerdictCall` for every ``verdict(...)`` call in a notebook's code.
+
+    Found with the standard library's ``ast``, without running anything. ``nb`` is an
+    nbformat notebook (see :func:`uniqnets.book.notebook.load`). A claim given twice, or a
+    claim that is not a string literal, raises ``ValueError``.
 
     Examples
     --------
     >>> import nbformat
     >>> nb = nbformat.v4.new_notebook()
-    >>> nb.cells = [nbformat.v4.new_code_cell('verdict("U9", "fails", because="x")')]
-    >>> verdict_calls(nb)
-    {'U9': 'fails'}
+    >>> nb.cells = [nbformat.v4.new_code_cell(
+    ...     'verdict("U9", "fails" if r > 1 else "holds", because="x")')]
+    >>> call = verdict_calls(nb)["U9"]
+    >>> call.computed, call.statuses, call.source
+    (True, ('fails', 'holds'), "'fails' if r > 1 else 'holds'")
     """
-    out: dict[str, str | None] = {}
+    out: dict[str, VerdictCall] = {}
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
@@ -238,11 +287,15 @@ def verdict_calls(nb) -> dict[str, str | None]:
                 raise ValueError(f"verdict() call at line {node.lineno}: the claim must be "
                                  "a string literal")
             claim = args[0].value
-            status = args[1].value if len(args) > 1 and isinstance(args[1], ast.Constant) \
-                else None
             if claim in out:
                 raise ValueError(f"two verdict() calls for {claim}")
-            out[claim] = status
+            status = args[1] if len(args) > 1 else None
+            literals = tuple(dict.fromkeys(
+                n.value for n in ast.walk(status) if isinstance(n, ast.Constant)
+                and isinstance(n.value, str))) if status is not None else ()
+            out[claim] = VerdictCall(claim, ast.unparse(status) if status is not None else "",
+                                     status is not None and status_is_computed(status),
+                                     literals, node.lineno)
     return out
 
 
@@ -383,13 +436,19 @@ def _evidence_summary(evidences: Sequence[Mapping]) -> dict:
 
 def _chapter_summary(nb_path: Path, seeds: list[int], default_seed: int, rows: list[dict],
                      out_dir: Path) -> dict:
-    runs, claims = [], {}
+    from ._checks import run_checks, summarise
+
+    runs, claims, checked = [], {}, []
     for seed, row in zip(seeds, rows, strict=True):
         rec_path = out_dir / "runs" / f"{row['run']}.json"
         rec = json.loads(rec_path.read_text()) if rec_path.is_file() else {}
         values = rec.get("values", {})  # a failed run keeps the values recorded before
         runs.append({"seed": seed, "status": row["status"], "error": row.get("error") or "",
                      "seconds": rec.get("seconds")})
+        if row["status"] == "ok":
+            results = run_checks(nb_path, values)
+            checked.append(results)
+            runs[-1]["failed_checks"] = [r.name for r in results if not r.passed]
         for key, val in values.items():
             if key.startswith(KEY_PREFIX) and isinstance(val, dict):
                 claims.setdefault(key[len(KEY_PREFIX):], {})[seed] = val
@@ -405,7 +464,7 @@ def _chapter_summary(nb_path: Path, seeds: list[int], default_seed: int, rows: l
                       if st != ref],
             "missing": [s for s in seeds if s not in by_seed],
             "evidence": _evidence_summary([v.get("evidence") for v in by_seed.values()])}
-    return {"runs": runs, "claims": out}
+    return {"runs": runs, "claims": out, "checks": summarise(checked)}
 
 
 def robustness(chapters: Sequence, n_seeds: int = 10, out_dir="sweeps/robustness",
@@ -512,6 +571,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                  for c, v in ch["claims"].items() if v["flips"] or v["missing"]}
         print(f"{stem}: {len(ch['runs']) - len(failed)} of {len(ch['runs'])} runs passed "
               f"({ch['seconds']:.0f} s); claims {', '.join(ch['claims']) or 'none'}")
+        for name, c in ch.get("checks", {}).items():
+            if c["n_pass"] < c["n"]:
+                print(f"  {name}: passed in {c['n_pass']} of {c['n']} runs"
+                      + (f" (fails by chance at rate {c['chance']:g})" if c["chance"] else ""))
         for r in failed:
             print(f"  seed {r['seed']} FAILED: {r['error']}")
         for c, f in flips.items():
