@@ -48,6 +48,7 @@ from ._verdict import (
     verdict,
     verdict_calls,
     verdict_markdown,
+    verdict_summary,
 )
 from .plotting import STYLE, use_style
 
@@ -57,4 +58,4 @@ __all__ = ["BADGES", "GLUE_PREFIX", "JSON_MIME", "KEY_PREFIX", "LITERAL_STATUS",
            "STATUSES", "STYLE", "CheckResult", "LedgerRow", "Quoted", "VerdictCall", "chance",
            "dump", "format_glued", "glue_parameters", "ledger_rows", "read_records", "rec",
            "record", "robustness", "run_checks", "status_is_computed", "to_builtin",
-           "use_style", "verdict", "verdict_calls", "verdict_markdown"]
+           "use_style", "verdict", "verdict_calls", "verdict_markdown", "verdict_summary"]

@@ -39,7 +39,7 @@ from uniqnets._validate import check_choice, check_int
 from ._record import JSON_MIME, dump, record, to_builtin
 
 __all__ = ["BADGES", "KEY_PREFIX", "LITERAL_STATUS", "STATUSES", "LedgerRow", "VerdictCall",
-           "ledger_rows", "robustness", "status_is_computed", "verdict", "verdict_calls",
+           "ledger_rows", "robustness", "status_is_computed", "verdict", "verdict_calls", "verdict_summary",
            "verdict_markdown"]
 
 #: the verdicts a claim can get (the ledger's definitions)
@@ -200,6 +200,40 @@ def verdict(claim, status, because, evidence=None, where=None) -> None:
         # shows the HTML rendition, which frontends prefer to text/markdown
         display({"text/markdown": verdict_markdown(rec), "text/html": verdict_html(rec),
                  "text/plain": f"Verdict on {claim}: {status}"}, raw=True)
+
+
+def verdict_summary() -> str:
+    """The verdicts recorded so far in this kernel, as a Markdown table (and shown).
+
+    The last cell of a page calls it under the heading *Verdicts*: one row per claim, its
+    status as a badge and a link to its box, where the evidence is. Nothing is typed.
+
+    Examples
+    --------
+    >>> from uniqnets.book import RECORDED
+    >>> verdict("U9", "fails" if 2 > 1 else "holds", because="a split obeys it.")
+    >>> print(verdict_summary().splitlines()[-1])
+    | {ref}`U9 <verdict-u9>` | {bdg-danger}`fails` | a split obeys it. |
+    """
+    from ._record import RECORDED
+
+    rows = ["| claim | verdict | why |", "|---|---|---|"]
+    for key, rec in RECORDED.items():
+        if not key.startswith(KEY_PREFIX) or not isinstance(rec, dict):
+            continue
+        first = re.split(r"(?<=[.;:])\s", rec["because"].strip(), maxsplit=1)[0]
+        first = first.replace("|", "\\|")
+        rows.append(f"| {{ref}}`{rec['claim']} <{label(rec['claim'])}>` | "
+                    f"{{bdg-{BADGES[rec['status']]}}}`{rec['status']}` | {first} |")
+    text = "\n".join(rows)
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover
+        return text
+    if get_ipython() is not None:
+        display({"text/markdown": text, "text/plain": text}, raw=True)
+    return text
 
 
 # ---------------------------------------------------------------------------------
