@@ -167,3 +167,43 @@ def test_code_passes_the_linter():
                            "benchmarks", "conftest.py", "book/_ext"], cwd=ROOT,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# What a page of QuantEcon's lectures looks like, measured with the same definitions
+# (uniqnets.book.notebook.page_metrics): the median lecture 26 kB, 28 % code, 2 % bookkeeping.
+# The book aims at pages of at most about 35 kB, 40 % code, 8 % bookkeeping and code cells
+# of at most about 30 lines; "about" is 10 % here, so that a page is not trimmed to a number.
+PAGE_LIMITS = {"kb": 35 * 1.1, "code_share": 0.40 * 1.1, "bookkeeping_share": 0.08 * 1.1,
+               "max_cell": 30 * 1.1}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_page_reads_in_one_sitting(path):
+    m = notebook.page_metrics(path)
+    over = {k: round(getattr(m, k), 3) for k, limit in PAGE_LIMITS.items()
+            if getattr(m, k) > limit}
+    assert not over, f"{path.name}: over the page limits {PAGE_LIMITS}: {over}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_checks_live_in_the_tests_not_on_the_page(path):
+    """A page states no assert: its checks are functions of tests/chapters/<stem>.py."""
+    import ast
+
+    nb = notebook.load(path)
+    asserts = [cell.source.splitlines()[node.lineno - 1].strip()
+               for cell in nb.cells if cell.cell_type == "code"
+               for node in ast.walk(ast.parse("\n".join(
+                   "" if ln.lstrip().startswith(("%", "!")) else ln
+                   for ln in cell.source.splitlines())))
+               if isinstance(node, ast.Assert)]
+    assert not asserts, f"{path.name} asserts on the page: {asserts[:5]}"
+    from uniqnets.book._checks import chapter_checks
+    assert chapter_checks(path), f"{path.name} has no checks in tests/chapters/{path.stem}.py"
+
+
+def test_every_checks_module_belongs_to_a_page():
+    stems = {p.stem for p in NOTEBOOKS}
+    orphans = sorted(p.name for p in (ROOT / "tests" / "chapters").glob("*.py")
+                     if p.stem not in stems)
+    assert not orphans, f"checks of pages that do not exist: {orphans}"

@@ -14,7 +14,8 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Parameter", "load", "parameters", "parameters_cell", "rerun_settings"]
+__all__ = ["PageMetrics", "Parameter", "load", "page_metrics", "parameters", "parameters_cell",
+           "rerun_settings"]
 
 
 def load(path):
@@ -125,3 +126,112 @@ def rerun_settings(nb) -> tuple[dict, list[str]]:
     rerun = dict(meta.get("rerun", {}) or {})
     seed_dependent = list(meta.get("seed_dependent", []) or [])
     return rerun, seed_dependent
+
+
+# -- how a page reads: size, code share, bookkeeping share, largest cell -------------------
+
+#: calls whose lines count as bookkeeping (recording, verdicts, gluing, quoting)
+BOOKKEEPING_CALLS = frozenset({"record", "verdict", "glue", "glue_parameters", "rec",
+                               "record_verdict"})
+
+
+@dataclass(frozen=True)
+class PageMetrics:
+    """How a page reads, measured on its MyST source.
+
+    ``kb``: size of the source in kB (1024 bytes); ``code_share``: characters of the code
+    cells' bodies over all non-blank characters (prose and code, stripped lines);
+    ``bookkeeping_share``: lines of code spent on comments, asserts and the calls of
+    ``BOOKKEEPING_CALLS``, over all non-blank lines of the page; ``max_cell``: non-blank
+    lines of the largest code cell; ``cells``: code cells.
+    """
+
+    kb: float
+    code_share: float
+    bookkeeping_share: float
+    max_cell: int
+    cells: int
+
+
+def _split_page(text: str) -> tuple[list[str], list[list[str]]]:
+    """Prose lines and code-cell bodies (without their metadata) of a MyST page."""
+    lines = text.splitlines()
+    i = 0
+    if lines and lines[0].strip() == "---":
+        i = 1
+        while i < len(lines) and lines[i].strip() != "---":
+            i += 1
+        i += 1
+    prose, cells, cur, in_code, meta, first = [], [], [], False, False, False
+    for line in lines[i:]:
+        s = line.strip()
+        if not in_code and s.startswith("```{code-cell}"):
+            in_code, cur, meta, first = True, [], False, True
+            continue
+        if in_code:
+            if s == "```":
+                in_code = False
+                cells.append(cur)
+                continue
+            if first and s == "---":
+                meta, first = True, False
+                continue
+            first = False
+            if meta:
+                meta = s != "---"
+                continue
+            if not cur and s.startswith(":"):
+                continue  # a `:tags: [...]` line
+            cur.append(line)
+        elif s:
+            prose.append(line)
+    return prose, cells
+
+
+def _bookkeeping_lines(source: str) -> int:
+    lines = source.splitlines()
+    marked = {k for k, line in enumerate(lines, 1) if line.strip().startswith("#")}
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return len(marked)
+    for node in ast.walk(tree):
+        span = None
+        if isinstance(node, ast.Assert):
+            span = (node.lineno, node.end_lineno)
+        elif isinstance(node, ast.Call):
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(
+                f, ast.Attribute) else ""
+            if name in BOOKKEEPING_CALLS:
+                span = (node.lineno, node.end_lineno)
+        if span:
+            marked.update(range(span[0], span[1] + 1))
+    return sum(1 for k in marked if 1 <= k <= len(lines) and lines[k - 1].strip())
+
+
+def page_metrics(path) -> PageMetrics:
+    """Size, code share, bookkeeping share and largest cell of a MyST page.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "p.md"
+    >>> _ = path.write_text("Some prose here.\\n\\n```{code-cell} ipython3\\n"
+    ...                     "x = 1\\nrecord('x', x)\\n```\\n")
+    >>> m = page_metrics(path)
+    >>> m.max_cell, m.cells, round(m.bookkeeping_share, 2)
+    (2, 1, 0.33)
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    prose, cells = _split_page(text)
+    code_lines = [line for c in cells for line in c if line.strip()]
+    code_chars = sum(len(line.strip()) for line in code_lines)
+    prose_chars = sum(len(line.strip()) for line in prose)
+    book = sum(_bookkeeping_lines("\n".join(c)) for c in cells)
+    return PageMetrics(
+        kb=len(text.encode("utf-8")) / 1024,
+        code_share=code_chars / max(code_chars + prose_chars, 1),
+        bookkeeping_share=book / max(len(code_lines) + len(prose), 1),
+        max_cell=max((sum(1 for line in c if line.strip()) for c in cells), default=0),
+        cells=len(cells))
