@@ -111,12 +111,22 @@ def _certified_bottleneck(a, b, approx: float):
     return float(found[0]) if len(found) == 1 else None
 
 
-def _wasserstein_transport(fa, ea, fb, eb, order, internal_p):
+def _power(x, q, scale=1.0, cap=np.inf):
+    """``min((x / scale) ** q, cap)``; ``x ** q`` itself when there is nothing to scale."""
+    if scale == 1.0 and np.isinf(cap):
+        return x if q == 1.0 else x ** q
+    with np.errstate(over="ignore", under="ignore"):
+        return np.minimum((x / scale) ** q, cap)
+
+
+def _wasserstein_transport(fa, ea, fb, eb, order, internal_p, scale=1.0, cap=np.inf):
     """Exact W_q by POT's network simplex (:func:`ot.emd2`) on the diagonal-augmented problem.
 
     ``fa``, ``fb``: the finite parts of the diagrams, shape (n, 2) and (m, 2); ``ea``,
     ``eb``: the sorted births of their essential classes, of equal lengths
-    (:func:`._checks.essential`).
+    (:func:`._checks.essential`). With ``scale`` the costs are ``(c / scale) ** q``,
+    capped at ``cap``, and the result is ``scale * total ** (1 / q)`` (see
+    :func:`wasserstein`).
 
     The transport problem of gudhi's POT path, with one diagonal node of mass ``m`` on
     the first side and ``n`` on the second (cost matrix ``(n + 1) x (m + 1)``, the
@@ -137,9 +147,9 @@ def _wasserstein_transport(fa, ea, fb, eb, order, internal_p):
     if n and m:
         ground = (cdist(fa, fb, "chebyshev") if np.isinf(internal_p)
                   else cdist(fa, fb, "minkowski", p=float(internal_p)))
-        cost[:n, :m] = ground if q == 1.0 else ground ** q
-    cost[:n, m] = (0.5 * (fa[:, 1] - fa[:, 0]) * to_diag) ** q
-    cost[n, :m] = (0.5 * (fb[:, 1] - fb[:, 0]) * to_diag) ** q
+        cost[:n, :m] = _power(ground, q, scale, cap)
+    cost[:n, m] = _power(0.5 * (fa[:, 1] - fa[:, 0]) * to_diag, q, scale, cap)
+    cost[n, :m] = _power(0.5 * (fb[:, 1] - fb[:, 0]) * to_diag, q, scale, cap)
     cost[n, m] = 0.0
     wa = np.ones(n + 1)
     wa[n] = m
@@ -148,11 +158,11 @@ def _wasserstein_transport(fa, ea, fb, eb, order, internal_p):
     # the marginals balance by construction (n + m on each side): no check needed
     total = float(ot.emd2(wa, wb, cost, numItermax=max(2_000_000, 50 * (n + 1) * (m + 1)),
                           check_marginals=False))
-    total += float(np.sum(np.abs(ea - eb) ** q))
-    return total ** (1.0 / q)
+    total += float(np.sum(_power(np.abs(ea - eb), q, scale)))
+    return scale * total ** (1.0 / q)
 
 
-def _wasserstein_assignment(fa, ea, fb, eb, order, internal_p):
+def _wasserstein_assignment(fa, ea, fb, eb, order, internal_p, scale=1.0, cap=np.inf):
     """Exact W_q by a linear assignment on the usual augmented cost matrix.
 
     Arguments as for :func:`_wasserstein_transport`.
@@ -177,13 +187,47 @@ def _wasserstein_assignment(fa, ea, fb, eb, order, internal_p):
         diff = np.abs(fa[:, None, :] - fb[None, :, :])
         ground = diff.max(axis=2) if np.isinf(internal_p) else np.linalg.norm(
             diff, ord=internal_p, axis=2)
-        cost[:n, :m] = ground ** q
-    cost[:n, m:] = (da ** q)[:, None]
-    cost[n:, :m] = (db ** q)[None, :]
+        cost[:n, :m] = _power(ground, q, scale, cap)
+    cost[:n, m:] = _power(da, q, scale, cap)[:, None]
+    cost[n:, :m] = _power(db, q, scale, cap)[None, :]
     rows, cols = linear_sum_assignment(cost)
     total = float(np.sum(np.sort(cost[rows, cols])))  # sorted: a fixed summation order
-    total += float(np.sum(np.abs(ea - eb) ** q))
-    return total ** (1.0 / q)
+    total += float(np.sum(_power(np.abs(ea - eb), q, scale)))
+    return scale * total ** (1.0 / q)
+
+
+#: the q-th powers of costs stay within this many decades of 1 (float64: 308)
+_DECADES = 250.0
+
+
+def _scaling(a, b, fa, fb, q, internal_p):
+    """``(scale, cap)`` for :func:`_power` when ``c ** q`` may leave float64's range, else None.
+
+    The plain sum of ``c ** q`` underflows when the matched costs are small (q = 1000 and
+    costs 0.2 give 1e-699) and overflows when they are large. Scaled by the bottleneck
+    distance ``B`` (in the sup norm), the optimal matching's largest cost is at least
+    ``B`` in any ground norm ``>= 1``, so the scaled total is at least 1: terms that
+    underflow are below 1e-308 of it, far below its rounding. No optimal matching uses
+    a cost above ``N^(1/q) 2^(1/p) B`` (matching every point as the bottleneck does
+    costs at most ``N`` scaled), so larger costs are capped without changing the
+    optimum; capped, no scaled cost overflows.
+    """
+    if q == 1.0:
+        return None
+    B = bottleneck(a, b)
+    coords = np.abs(np.concatenate([fa.ravel(), fb.ravel()]))
+    span = 2.0 * (coords.max() if coords.size else 0.0) + B
+    if B == 0.0:
+        return (0.0, 0.0)  # the diagrams coincide: W_q = 0 for every q
+    if q * np.log10(B) > -_DECADES and q * np.log10(max(span * 2.0, 1e-300)) < _DECADES:
+        return None
+    n_points = len(fa) + len(fb) + 2
+    log_cap = np.log10(n_points) + (0.0 if np.isinf(internal_p) else q / internal_p
+                                    * np.log10(2.0))
+    if log_cap > 300:
+        raise ValueError(f"order / internal_p = {q / internal_p:g} is beyond what float64 can "
+                         "compute exactly (at most about 900)")
+    return (B, 10.0 ** log_cap * (1 + 1e-9))
 
 
 def wasserstein(d1, d2, order: float = 1, internal_p: float = np.inf,
@@ -228,6 +272,13 @@ def wasserstein(d1, d2, order: float = 1, internal_p: float = np.inf,
     points; deterministic, and exactly 0 for identical diagrams.  It agrees with
     ``"pot"`` to rounding (the two sum the same optimal costs in another order).
 
+    Large orders are computed exactly too: where the ``q``-th powers of the costs would
+    leave the range of float64 (``q = 1000`` and costs of 0.2 underflow to 0), the costs
+    are divided by the bottleneck distance ``B`` before the power, which leaves the
+    optimal matching unchanged and keeps its total at least 1, and costs no optimal
+    matching can use are capped; ``W_q`` tends to ``B`` as ``q`` grows. The ratio
+    ``order / internal_p`` is refused above about 900 (``2^(q/p)`` leaves float64).
+
     ``"hera"``: :func:`gudhi.hera.wasserstein_distance`, the auction algorithm of
     Kerber-Morozov-Nigmetov, with relative error at most ``delta`` (its result ``w``
     satisfies ``W <= w <= (1 + delta) W``); fast on large diagrams.  It is *not* the
@@ -235,7 +286,10 @@ def wasserstein(d1, d2, order: float = 1, internal_p: float = np.inf,
     rounding error of the coordinates: with gudhi 3.13 it does not return on two
     diagrams of values ~1 that differ by ~1e-16 (``delta = 0.01``) or by ~1e-12
     (``delta = 1e-6``), which is exactly the comparison of a run with its symmetric
-    copy or with a 1e-12 perturbation.
+    copy or with a 1e-12 perturbation. Such inputs are refused before the auction starts
+    (``delta * B`` below a thousand rounding units of the largest coordinate, ``B`` the
+    bottleneck distance, a lower bound of ``W``), and so are orders whose powers leave
+    float64 (hera has no scaled path): use ``"pot"`` for them.
 
 
     References
@@ -262,10 +316,22 @@ def wasserstein(d1, d2, order: float = 1, internal_p: float = np.inf,
         return np.inf  # checked here so that POT does not warn
     if len(a) == 0 and len(b) == 0:
         return 0.0
+    scaled = _scaling(a, b, fa, fb, float(order), internal_p)
+    if scaled is not None and scaled[0] == 0.0:
+        return 0.0
     if backend == "pot":
-        return _wasserstein_transport(fa, ea, fb, eb, order, internal_p)
+        return _wasserstein_transport(fa, ea, fb, eb, order, internal_p, *(scaled or ()))
     if backend == "scipy":
-        return _wasserstein_assignment(fa, ea, fb, eb, order, internal_p)
+        return _wasserstein_assignment(fa, ea, fb, eb, order, internal_p, *(scaled or ()))
+    if scaled is not None:
+        raise ValueError(f"order = {order:g}: the costs' powers leave float64's range, and "
+                         "hera has no scaled path; use backend='pot'")
+    finite = np.abs(np.concatenate([fa.ravel(), fb.ravel(), ea, eb]))
+    B = bottleneck(a, b)
+    if B > 0 and delta * B < 1e3 * np.finfo(float).eps * (finite.max() if finite.size else 1.0):
+        raise ValueError(f"delta = {delta:g}: hera's auction does not finish when delta times "
+                         f"the distance ({B:.1e} or more) is below the rounding of the "
+                         "coordinates; use backend='pot'")
     from gudhi.hera import wasserstein_distance
 
     return float(wasserstein_distance(a, b, order=float(order),
