@@ -452,3 +452,39 @@ def test_bottleneck_equals_gudhis_exact_mode_to_the_last_bit(kind):
             fin_a, fin_b, gudhi.bottleneck_distance(fin_a, fin_b)) is not None
     if kind in ("generic", "h0", "large", "essential"):
         assert certified > 100  # the fast path is the usual one on generic diagrams
+
+
+@pytest.mark.parametrize("backend", ["pot", "scipy"])
+def test_wasserstein_of_large_order_tends_to_the_bottleneck(backend):
+    from uniqnets import topology
+
+    # the q-th powers of costs ~0.2 underflow for q = 1000 (1e-699): computed unscaled the
+    # distance came out 0.0; scaled by the bottleneck distance it is exact
+    rng = np.random.default_rng(3)
+    a = np.sort(rng.uniform(0, 1, (12, 2)), axis=1)
+    b = np.sort(rng.uniform(0, 1, (9, 2)), axis=1)
+    B = topology.bottleneck(a, b)
+    n = len(a) + len(b)
+    for q in (300.0, 1000.0, 1e5):
+        w = topology.wasserstein(a, b, order=q, backend=backend)
+        # B <= W_q <= N^(1/q) B for diagrams of N points in all (sup ground norm)
+        assert B * (1 - 1e-12) <= w <= n ** (1 / q) * B * (1 + 1e-12), (q, w, B)
+    # costs of 1e200 overflow when cubed; scaled they do not
+    assert topology.wasserstein([[0, 1e200]], [[0, 2e200]], order=3, backend=backend) == 1e200
+    with pytest.raises(ValueError, match="internal_p"):
+        topology.wasserstein(a, b, order=5000, internal_p=2, backend=backend)
+
+
+def test_hera_refuses_what_it_cannot_finish():
+    from uniqnets import topology
+
+    a = np.array([[0.0, 1.0], [0.3, 0.9]])
+    b = a.copy()
+    b[0, 1] = np.nextafter(1.0, 2.0)  # one rounding unit apart: the auction never ends
+    with pytest.raises(ValueError, match="delta"):
+        topology.wasserstein(a, b, backend="hera")
+    with pytest.raises(ValueError, match="order"):
+        topology.wasserstein([[0.0, 0.3]], [[0.0, 0.5]], order=1000, backend="hera")
+    # what it can finish it still computes, within its relative error delta
+    w = topology.wasserstein([[0.0, 0.3]], [[0.0, 0.5]], order=2, backend="hera", delta=1e-6)
+    assert abs(w - 0.2) <= 0.2e-6

@@ -196,8 +196,10 @@ def _wasserstein_assignment(fa, ea, fb, eb, order, internal_p, scale=1.0, cap=np
     return scale * total ** (1.0 / q)
 
 
-#: the q-th powers of costs stay within this many decades of 1 (float64: 308)
-_DECADES = 250.0
+#: the q-th powers of costs are scaled when they would leave this many decades around 1:
+#: float64 reaches 308, and POT's network simplex loses its optimum well before that
+#: (costs of 1e-180 give a total off by a factor 2), so the bound is set far inside
+_DECADES = 30.0
 
 
 def _scaling(a, b, fa, fb, q, internal_p):
@@ -273,7 +275,8 @@ def wasserstein(d1, d2, order: float = 1, internal_p: float = np.inf,
     ``"pot"`` to rounding (the two sum the same optimal costs in another order).
 
     Large orders are computed exactly too: where the ``q``-th powers of the costs would
-    leave the range of float64 (``q = 1000`` and costs of 0.2 underflow to 0), the costs
+    leave 30 decades around 1 (``q = 1000`` and costs of 0.2 underflow to 0 in float64;
+    POT's simplex already goes wrong on costs of 1e-180), the costs
     are divided by the bottleneck distance ``B`` before the power, which leaves the
     optimal matching unchanged and keeps its total at least 1, and costs no optimal
     matching can use are capped; ``W_q`` tends to ``B`` as ``q`` grows. The ratio
