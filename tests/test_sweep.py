@@ -304,13 +304,17 @@ def test_data_file_holds_command_grid_machine_and_kept_values(swept, tmp_path):
     """``--data`` writes what a page needs to show a sweep it does not run itself."""
     before = snapshot(swept.out)
     data_path = tmp_path / "data" / "demo.json"
-    code, stdout, _ = cli(swept.nb, *GRID, "-o", swept.out, "--data", data_path,
+    code, _, stderr = cli(swept.nb, *GRID, "-o", swept.out, "--data", data_path,
                           "--keep", "total,pair,not_recorded")
+    assert code == 2 and "not_recorded" in stderr and "--keep" in stderr
+    assert not data_path.exists()
+    code, stdout, _ = cli(swept.nb, *GRID, "-o", swept.out, "--data", data_path,
+                          "--keep", "total,pair")
     assert code == 0 and "4 runs: 4 done (4 reused)" in stdout
     assert snapshot(swept.out) == before  # the finished runs were reused, not rerun
     data = json.loads(data_path.read_text())
     assert data["command"].startswith("python -m uniqnets.book.sweep ")
-    assert "--keep total,pair,not_recorded" in data["command"]
+    assert "--keep total,pair" in data["command"]
     assert data["grid"] == {"a": [1, 2], "b": [0.5, 1.5]}
     assert data["notebook"] == str(swept.nb) and data["jobs"] == 1
     from uniqnets.book.sweep._data import notebook_code_digest
@@ -760,3 +764,32 @@ def test_ctrl_c_keeps_finished_runs_and_writes_the_table(tmp_path, jobs):
         if proc.poll() is None:
             proc.kill()
             proc.communicate(timeout=30)
+
+
+def test_empty_comment_only_and_duplicate_grid_files_are_refused(tmp_path):
+    nb = copy_demo(tmp_path / "nb")
+    cases = {"empty.yml": ("", "empty"), "comments.yml": ("# nothing\n# here\n", "empty"),
+             "twice.yml": ("a: [1, 2]\nb: 0.5\na: 3\n", "'a' twice")}
+    for name, (text, match) in cases.items():
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(ValueError, match=match):
+            load_grid(path)
+        code, _, stderr = cli(nb, "--grid", path, "-o", tmp_path / "out")
+        assert code == 2 and match in stderr, stderr
+        with pytest.raises(ValueError, match=match):
+            run_sweep(nb, path, tmp_path / "out2")
+
+
+def test_a_sweep_folder_belongs_to_one_notebook(swept, tmp_path):
+    """A second notebook into the folder of another is refused; nothing is replaced."""
+    other = tmp_path / "other" / "another_demo.md"
+    other.parent.mkdir()
+    other.write_text(DEMO.read_text())
+    before = snapshot(swept.out)
+    code, _, stderr = cli(other, *GRID, "-o", swept.out)
+    assert code == 2 and "belongs to one notebook" in stderr and swept.nb.name in stderr
+    assert snapshot(swept.out) == before
+    with pytest.raises(SweepError, match="belongs to one notebook"):
+        run_sweep(other, {"a": [1]}, swept.out)
+    assert snapshot(swept.out) == before

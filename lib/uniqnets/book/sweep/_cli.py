@@ -149,8 +149,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data:
         from ._data import write_data
 
-        write_data(args.data, notebook=args.notebook, grid=grid, runs=runs, out_dir=out,
-                   command="python -m uniqnets.book.sweep " + shlex.join(argv),
-                   jobs=args.jobs, wall_seconds=time.perf_counter() - t0, keep=keep)
+        try:
+            write_data(args.data, notebook=args.notebook, grid=grid, runs=runs, out_dir=out,
+                       command="python -m uniqnets.book.sweep " + shlex.join(argv),
+                       jobs=args.jobs, wall_seconds=time.perf_counter() - t0, keep=keep)
+        except ValueError as exc:  # --keep names a value no run recorded
+            parser.error(f"{exc}; the runs are kept in {out}: rerun with other --keep names")
         print(f"data: {args.data}")
     return 1 if failures else 0

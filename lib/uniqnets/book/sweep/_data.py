@@ -105,17 +105,22 @@ def write_data(path, *, notebook: str, grid: Mapping, runs: Sequence[Run], out_d
         per run its ``run`` name, ``parameters``, ``status``, ``error``, ``seconds``,
         ``finished`` and ``values``.
     """
-    rows = []
+    rows, recorded = [], set()
     for run in runs:
         rec = json.loads((Path(out_dir) / "runs" / f"{run.name}.json").read_text(
             encoding="utf-8"))
         values = rec.get("values") or {}
+        recorded.update(values)
         if keep is not None:
             values = {k: values[k] for k in keep if k in values}
         rows.append({"run": run.name, "parameters": run.parameters, "status": rec["status"],
                      "error": _error_text(rec.get("error")),
                      "seconds": rec.get("seconds"), "finished": rec.get("finished"),
                      "values": values})
+    unknown = [k for k in (keep or []) if k not in recorded]
+    if unknown:
+        raise ValueError(f"--keep names values no run recorded: {', '.join(unknown)} "
+                         f"(recorded: {', '.join(sorted(recorded)) or 'nothing'})")
     finished = sorted(r["finished"][:10] for r in rows if r["finished"])
     data = {"command": command, "date": datetime.date.today().isoformat(),
             "measured": [finished[0], finished[-1]] if finished else [],

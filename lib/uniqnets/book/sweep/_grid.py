@@ -103,11 +103,29 @@ def _expand(value):
     return value
 
 
+def _refuse_duplicate_keys(node, what: str) -> None:
+    """A mapping that names a key twice is refused (YAML would keep the last silently)."""
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key, value in node.value:
+            name = getattr(key, "value", None)
+            if name in seen:
+                raise ValueError(f"{what} names {name!r} twice (line {key.start_mark.line + 1})")
+            seen.add(name)
+            _refuse_duplicate_keys(value, what)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _refuse_duplicate_keys(item, what)
+
+
 def _load_yaml(text: str, what: str):
     """The value of YAML ``text`` (ranges expanded) and its node tree."""
     loader = _ValueLoader(text)
     try:
         node = loader.get_single_node()
+        if node is None:
+            raise ValueError(f"{what} is empty (or holds only comments): nothing to sweep")
+        _refuse_duplicate_keys(node, what)
         return _expand(loader.construct_document(node)), node
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc)

@@ -169,6 +169,21 @@ def _sweep(notebook, grid, out_dir, jobs, *, scheduler, timeout, kernel_name,
                              timeout=timeout, kernel_name=kernel_name, progress=progress)
 
 
+def _other_notebook(out: Path, source: str) -> str | None:
+    """The notebook of a run in ``out`` that is not ``source`` (compared by file name)."""
+    import json
+
+    for path in sorted((out / "runs").glob("*.json")):
+        try:
+            rec = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        theirs = rec.get("notebook") if isinstance(rec, dict) else None
+        if isinstance(theirs, str) and Path(theirs).name != Path(source).name:
+            return theirs
+    return None
+
+
 def _sweep_locked(nb, notebook, source, runs, out, jobs, *, scheduler, timeout, kernel_name,
                   progress) -> _Outcome:
     import nbformat
@@ -178,6 +193,11 @@ def _sweep_locked(nb, notebook, source, runs, out, jobs, *, scheduler, timeout, 
     kernel = kernel_name or nb.metadata.get("kernelspec", {}).get("name") or "python3"
     text = nbformat.writes(nb)
     code = _code_digest(nb)
+    other = _other_notebook(out, source)
+    if other is not None:
+        raise SweepError(f"the folder {str(out)!r} holds runs of the notebook {other!r}; a "
+                         "sweep folder belongs to one notebook: give this sweep a folder of "
+                         "its own (-o)")
 
     records: dict[str, dict] = {}
     todo = []
