@@ -53,3 +53,58 @@ def test_rerun_with_another_seed(path, tmp_path):
     for name in seed_dependent:
         assert name in a, f"seed_dependent names {name!r}, which is never recorded"
         assert a[name] != b[name], f"{name!r} did not change with the seed"
+
+
+TINY = """\
+---
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+```{code-cell} ipython3
+:tags: [parameters]
+
+seed = 0          # the seed
+hidden = [4, 4]   # widths
+lr = 0.1          # learning rate
+results_path = "" # where to write
+```
+
+```{code-cell} ipython3
+from uniqnets.book import glue_parameters
+glue_parameters()
+print("computing")
+```
+"""
+
+
+@pytest.mark.parametrize(("params", "error"), [
+    ({"seedd": 7}, "'seedd' is not a parameter of this notebook"),
+    ({"hidden": 4}, "parameter 'hidden' expects a list"),
+    ({"seed": -1}, "parameter 'seed' must be a non-negative integer"),
+    ({"lr": "fast"}, "parameter 'lr' expects a number"),
+])
+def test_papermill_refuses_unknown_and_mistyped_parameters(tmp_path, params, error):
+    """A chapter run directly through papermill stops before computing, naming the parameter."""
+    md = tmp_path / "tiny.md"
+    md.write_text(TINY)
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        pm.execute_notebook(notebook.load(md), str(tmp_path / "out.ipynb"),
+                            kernel_name="python3", parameters=params, progress_bar=False,
+                            kernel_manager_class=kernel_manager_class())
+    assert error in str(info.value)
+    # nothing after glue_parameters ran
+    out = json.loads((tmp_path / "out.ipynb").read_text())
+    printed = [o.get("text", "") for o in out["cells"][-1].get("outputs", [])
+               if o.get("output_type") == "stream"]
+    assert not any("computing" in t for t in printed), printed
+
+
+def test_papermill_accepts_known_parameters_of_their_type(tmp_path):
+    md = tmp_path / "tiny.md"
+    md.write_text(TINY)
+    pm.execute_notebook(notebook.load(md), str(tmp_path / "out.ipynb"), kernel_name="python3",
+                        parameters={"seed": 3, "lr": 1, "hidden": [8]}, progress_bar=False,
+                        kernel_manager_class=kernel_manager_class())
+    assert read_records(tmp_path / "out.ipynb")["lr"] == 1

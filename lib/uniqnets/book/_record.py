@@ -29,8 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["RECORDED", "Quoted", "dump", "format_glued", "glue_parameters", "read_records", "rec",
-           "record", "to_builtin"]
+__all__ = ["RECORDED", "Quoted", "check_injected", "dump", "format_glued", "glue_parameters",
+           "read_records", "rec", "record", "to_builtin"]
 
 GLUE_PREFIX = "application/papermill.record/"  # myst-nb's prefix for hidden glue outputs
 # the exact value, as JSON text (nbformat only allows strings under a non-JSON mime key)
@@ -412,6 +412,53 @@ def _literal_assignments(source: str) -> list[str] | None:
     return names or None
 
 
+def _literal_values(source: str) -> dict:
+    """``name -> value`` of a cell of ``name = literal`` lines (other lines skipped)."""
+    out = {}
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return out
+    for node in body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name):
+            try:
+                out[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+    return out
+
+
+def check_injected(parameters_source: str, injected_source: str) -> None:
+    """Refuse injected parameters the notebook does not have, or of the wrong type.
+
+    papermill injects ``-p NAME VALUE`` as a cell after the parameters cell, and only
+    warns about a name the notebook does not know: a misspelled ``-p seedd 7`` would run
+    the chapter at its default seed. :func:`glue_parameters` calls this first, before any
+    computation: an unknown name is a ``ValueError`` naming it, a value whose type differs
+    from the default's a ``TypeError`` naming it (an integer passes for a float), and a
+    negative ``seed`` a ``ValueError``.
+
+    Examples
+    --------
+    >>> check_injected("seed = 0\\nlr = 0.1", "# Parameters\\nlr = 1\\n")
+    >>> check_injected("seed = 0\\nlr = 0.1", "# Parameters\\nseedd = 7\\n")
+    Traceback (most recent call last):
+    ...
+    ValueError: parameter 'seedd' is not a parameter of this notebook (its parameters: seed, lr)
+    """
+    from uniqnets.book.sweep._grid import _check_type
+
+    defaults = _literal_values(parameters_source)
+    for name, value in _literal_values(injected_source).items():
+        if name not in defaults:
+            raise ValueError(f"parameter {name!r} is not a parameter of this notebook (its "
+                             f"parameters: {', '.join(defaults)})")
+        _check_type(name, value, defaults[name])
+        if name == "seed" and value < 0:
+            raise ValueError(f"parameter 'seed' must be a non-negative integer, got {value}")
+
+
 def glue_parameters(namespace: Mapping | None = None, names=None) -> list[str]:
     """Record every parameter of the running notebook under its own name.
 
@@ -422,7 +469,10 @@ def glue_parameters(namespace: Mapping | None = None, names=None) -> list[str]:
     book's convention; papermill's injected cell, which starts with
     ``# Parameters``, is skipped); their values are read from the kernel's
     namespace, so a value papermill injected is the one glued. ``results_path`` itself is not
-    glued (it names a file of the machine that ran the notebook).
+    glued (it names a file of the machine that ran the notebook). Values papermill
+    injected are checked first (:func:`check_injected`): a name the notebook does not
+    have, or a value of another type than the default's, stops the notebook here,
+    before any computation, with an error that names the parameter.
 
     Parameters
     ----------
@@ -459,12 +509,16 @@ def glue_parameters(namespace: Mapping | None = None, names=None) -> list[str]:
     if names is None:
         history = list(namespace.get("In", []) or [])
         names = None
+        injected = []
         for source in reversed(history):
             if (source or "").lstrip().startswith(_PAPERMILL_HEADER):
-                continue  # the cell papermill injects after the parameters cell
+                injected.append(source)  # the cell papermill injects after the parameters cell
+                continue
             found = _literal_assignments(source or "")
             if found and "results_path" in found:
                 names = found
+                for cell in injected:
+                    check_injected(source, cell)
                 break
         if names is None:
             raise RuntimeError("no parameters cell (only `name = literal` lines, assigning "
