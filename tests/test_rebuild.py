@@ -216,3 +216,33 @@ def test_a_page_is_read_again_when_its_data_file_changes(tmp_path):
     # without listing it, was not: it still shows the old value
     assert "value 2" in (html / "a.html").read_text(), log[0][-3000:]
     assert "value 1" in (html / "b.html").read_text(), log[0][-3000:]
+
+
+@pytest.mark.slow
+def test_a_library_change_executes_again_and_a_prose_change_does_not(tmp_path, monkeypatch):
+    """The book's cache keys on the library's code as well as the chapter's."""
+    from uniqnets.book import _execute
+    from uniqnets.book.sweep import _store
+
+    lib = tmp_path / "lib" / "uniqnets"
+    lib.mkdir(parents=True)
+    (lib / "core.py").write_text("X = 1\n")
+    monkeypatch.setattr(_store, "_package_root", lambda: lib)
+    book = make_book(tmp_path / "book")
+    mds = sorted((book / "notebooks").glob("*.md"))
+    assert set(map(str, fill_cache(book, mds, jobs=1))) == {str(md.resolve()) for md in mds}
+    first = records(book)
+    # a prose-only change: nothing is executed
+    a = book / "notebooks" / "a.md"
+    a.write_text(a.read_text().replace("Some prose.", "Other prose."))
+    assert not any(_execute.needs_execution(book, md) for md in mds)
+    assert fill_cache(book, mds, jobs=1) == {} and records(book) == first
+    # a change of the library's code: every chapter is executed again
+    (lib / "core.py").write_text("X = 2\n")
+    assert all(_execute.needs_execution(book, md) for md in mds)
+    assert len(fill_cache(book, mds, jobs=1)) == 2
+    assert not any(_execute.needs_execution(book, md) for md in mds)
+    # so is a change of a dependency's version
+    real = _execute.library_digest()
+    monkeypatch.setattr(_execute, "library_digest", lambda: real + "-numpy-upgraded")
+    assert all(_execute.needs_execution(book, md) for md in mds)

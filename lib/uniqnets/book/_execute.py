@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 __all__ = ["cache_executed", "cached_pages", "fill_cache", "kernel_manager_class",
-           "longest_first", "needs_execution"]
+           "library_digest", "longest_first", "needs_execution"]
 
 #: the book's execution cache, relative to the book's root (Jupyter Book's default)
 CACHE = Path("_build") / ".jupyter_cache"
@@ -107,17 +107,50 @@ def _read_source(md: Path):
     return read_myst_markdown_notebook(Path(md).read_text(encoding="utf-8"))
 
 
+#: the packages whose versions make an execution stale, beside the library's own code
+DEPENDENCIES = ("numpy", "scipy", "matplotlib", "gudhi", "POT", "jax", "jaxlib", "optax",
+                "scikit-learn", "ipykernel")
+
+
+def library_digest() -> str:
+    """Hash of the ``uniqnets`` library's code and of its dependencies' versions.
+
+    The book's cache matches a chapter on its code cells (as Jupyter Book does); a
+    chapter executed with another library, or other versions of numpy, scipy, ..., is
+    stale all the same. :func:`cache_executed` stores this digest with each execution and
+    :func:`needs_execution` compares it, as the sweep does for its runs.
+    """
+    import hashlib
+    from importlib import metadata
+
+    from uniqnets.book.sweep._store import _library_digest
+
+    versions = []
+    for name in DEPENDENCIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    text = _library_digest() + "\n" + "\n".join(versions)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def needs_execution(book: Path, md: Path) -> bool:
-    """True when the book's cache holds no execution of the code of chapter ``md``."""
+    """True when the book's cache holds no execution of chapter ``md`` with this library.
+
+    An execution matches on the chapter's code cells (a prose edit executes nothing) and
+    on :func:`library_digest` (a change of the library's code or of a dependency's version
+    executes every chapter again).
+    """
     from jupyter_cache import get_cache
 
     with _cache_lock(book):
         cache = get_cache(Path(book) / CACHE)
         try:
-            cache.match_cache_notebook(_read_source(md))
+            record = cache.match_cache_notebook(_read_source(md))
         except KeyError:
             return True
-    return False
+    return (record.data or {}).get("library") != library_digest()
 
 
 def cache_executed(book: Path, md: Path, code_outputs, seconds: float | None = None,
@@ -146,7 +179,8 @@ def cache_executed(book: Path, md: Path, code_outputs, seconds: float | None = N
     with _cache_lock(book):
         cache = get_cache(Path(book) / CACHE)
         record = cache.cache_notebook_bundle(
-            CacheBundleIn(nb, str(Path(md).resolve()), data={"execution_seconds": seconds}),
+            CacheBundleIn(nb, str(Path(md).resolve()),
+                          data={"execution_seconds": seconds, "library": library_digest()}),
             check_validity=False, overwrite=True)
         return record.pk
 
