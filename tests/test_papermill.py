@@ -5,12 +5,11 @@ Both reruns (the default seed and seed + 1) pass every check of the chapter
 """
 
 import json
+import warnings
 from pathlib import Path
 
 import papermill as pm
 import pytest
-
-import warnings
 
 from uniqnets.book import notebook, read_records
 from uniqnets.book._checks import run_checks

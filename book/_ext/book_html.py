@@ -267,9 +267,9 @@ def parse_rec(expression: str) -> tuple[str, str]:
 
 def flag_text(text) -> str:
     """``"a Boolean"``, ``"None"`` or ``"not a number"`` for such a glued text, else ``""``."""
-    from uniqnets.book._record import flag_kind
-
     import ast as _ast
+
+    from uniqnets.book._record import flag_kind
     try:
         value = _ast.literal_eval(text if isinstance(text, str) else "".join(text))
     except (ValueError, SyntaxError):

@@ -132,6 +132,15 @@ def check_callable(fn, name: str) -> Callable:
     return fn
 
 
+def _has_text(value) -> bool:
+    """Whether a (ragged, object) nested sequence holds a string anywhere."""
+    if isinstance(value, (str, bytes)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_has_text(v) for v in value)
+    return False
+
+
 def check_array(value, name: str, *, ndim: int | Sequence[int] | None = None,
                 shape: Sequence[int | None] | None = None, dtype=float,
                 finite: bool = True, min_size: int = 1, copy: bool = False) -> np.ndarray:
@@ -154,6 +163,21 @@ def check_array(value, name: str, *, ndim: int | Sequence[int] | None = None,
     """
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be an array of numbers, got {_kind(value)}")
+    if dtype is not None:
+        # refuse what numpy would coerce without a word: complex to real (dropping the
+        # imaginary part), booleans and numeric strings to numbers
+        try:
+            kind = value.dtype.kind if isinstance(value, np.ndarray) else \
+                np.asarray(value).dtype.kind
+        except (TypeError, ValueError):  # ragged: the conversion below says so
+            kind = "O"
+        target = np.dtype(dtype).kind
+        if kind == "c" and target != "c":
+            raise TypeError(f"{name} must be an array of real numbers, got complex numbers")
+        if kind == "b" and target != "b":
+            raise TypeError(f"{name} must be an array of numbers, got booleans")
+        if kind in "USO" and kind != "O" or (kind == "O" and _has_text(value)):
+            raise TypeError(f"{name} must be an array of numbers, got text")
     try:
         arr = np.array(value, dtype=dtype) if copy else np.asarray(value, dtype=dtype)
     except (TypeError, ValueError) as err:

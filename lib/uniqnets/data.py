@@ -47,12 +47,14 @@ class Dataset:
     Y: np.ndarray
 
     def __post_init__(self):
-        X = check_array(self.X, "X", ndim=2, dtype=None)
-        Y = check_array(self.Y, "Y", ndim=(1, 2), dtype=None)
+        X = check_array(self.X, "X", dtype=None)
+        Y = check_array(self.Y, "Y", dtype=None)
         for name, arr in (("X", X), ("Y", Y)):
             if arr.dtype.kind not in "iuf":
                 raise TypeError(f"{name} must be an array of real numbers, got dtype "
                                 f"{arr.dtype}")
+        X = check_array(X, "X", ndim=2, dtype=None)
+        Y = check_array(Y, "Y", ndim=(1, 2), dtype=None)
         if Y.shape[0] != X.shape[0]:
             raise ValueError(f"Y must have one row per sample of X ({X.shape[0]}), "
                              f"got shape {Y.shape}")

@@ -17,6 +17,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 # -- classes of bad values ------------------------------------------------------------------
 WRONG_TYPE = [(object(), TypeError), ("abc", TypeError), (None, TypeError)]
 BOOL = [(True, TypeError)]
@@ -42,6 +44,16 @@ NONNEG_REAL = BOOL + STRING_NUMBER + [(object(), TypeError)] + NONFINITE + NEGAT
 REAL = BOOL + STRING_NUMBER + [(object(), TypeError)] + NONFINITE
 #: an array of numbers (each case adds its own wrong shapes)
 ARRAY = [("abc", TypeError), (None, TypeError), ([[1.0, "x"]], TypeError)]
+#: arrays numpy would coerce to real numbers without a word: refused wherever real numbers
+#: are meant (``check_array``); each is a 1-element array, so that the type is refused
+#: before any shape is looked at
+COERCED = [(np.array([1.0 + 1.0j]), TypeError), (np.array([True]), TypeError),
+           (np.array(["1.5"]), TypeError)]
+ARRAY = ARRAY + COERCED
+#: an array where complex numbers are meant (the gauge-invariant network's inputs)
+COMPLEX_ARRAY = [c for c in ARRAY if not (isinstance(c[0], np.ndarray) and c[0].dtype.kind == "c")]
+#: an array of bits, where booleans are meant
+BITS_ARRAY = [c for c in ARRAY if not (isinstance(c[0], np.ndarray) and c[0].dtype.kind == "b")]
 ARRAY_FINITE = ARRAY  # plus [[nan]]-style entries of the right shape, added per case
 #: a numpy Generator
 RNG = [(0.5, TypeError), ("seed", TypeError), (None, TypeError)]

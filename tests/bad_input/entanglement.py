@@ -11,6 +11,7 @@ from uniqnets import entanglement as E
 from . import (
     ABSURD,
     ARRAY,
+    BITS_ARRAY,
     BOOLEAN,
     CHOICE,
     NONFINITE,
@@ -48,7 +49,7 @@ def _k(lo=1):
 
 SELECTION = CHOICE + [("max", ValueError)]
 TOL = REAL + [(0.0, ValueError), (0.5, ValueError), (-0.1, ValueError)]
-BITS = ARRAY + [([0.5, 1.0, 0.0, 1.0], ValueError), ([2, 0, 1, 1], ValueError),
+BITS = BITS_ARRAY + [([0.5, 1.0, 0.0, 1.0], ValueError), ([2, 0, 1, 1], ValueError),
                 ([], ValueError)]
 K_N = {"k": POS_INT + [(4, ValueError)], "n": POS_INT + [(1, ValueError)]}  # n >= k
 

@@ -39,8 +39,8 @@ from uniqnets._validate import check_choice, check_int
 from ._record import JSON_MIME, dump, record, to_builtin
 
 __all__ = ["BADGES", "KEY_PREFIX", "LITERAL_STATUS", "STATUSES", "LedgerRow", "VerdictCall",
-           "ledger_rows", "robustness", "status_is_computed", "verdict", "verdict_calls", "verdict_summary",
-           "verdict_markdown"]
+           "ledger_rows", "robustness", "status_is_computed", "verdict", "verdict_calls",
+           "verdict_markdown", "verdict_summary"]
 
 #: the verdicts a claim can get (the ledger's definitions)
 STATUSES = ("holds", "holds under conditions", "fails", "not a claim about numbers")
