@@ -68,6 +68,16 @@ def check_rng(rng, name: str = "rng", allow_seed: bool = False) -> np.random.Gen
     raise TypeError(f"{name} must be {wanted}, got {_kind(rng)}")
 
 
+#: the most steps a loop of the library may be asked for: 1e9 steps of a Python loop take
+#: days on this kind of machine, so more is refused before the loop starts
+MAX_STEPS = 10**9
+
+
+def check_steps(value, name: str, lo: int = 0) -> int:
+    """A number of steps of a loop: an ``int`` in ``[lo, MAX_STEPS]``."""
+    return check_int(value, name, lo=lo, hi=MAX_STEPS)
+
+
 def check_int(value, name: str, lo: int | None = None, hi: int | None = None) -> int:
     """``value`` as an ``int`` in ``[lo, hi]`` (either bound may be ``None``).
 
@@ -105,7 +115,7 @@ def check_real(value, name: str, lo: float | None = None, hi: float | None = Non
         raise ValueError(f"{name} must be {'>' if lo_open else '>='} {lo}, got {value!r}")
     if hi is not None and (v > hi or (hi_open and v == hi)):
         raise ValueError(f"{name} must be {'<' if hi_open else '<='} {hi}, got {value!r}")
-    return v
+    return v + 0.0  # -0.0 becomes 0.0: numpy refuses a scale of -0.0 ("scale < 0")
 
 
 def check_bool(value, name: str) -> bool:

@@ -106,7 +106,9 @@ def _check_n(n_samples, n_features):
 
 
 def _check_noise(noise):
-    return check_real(noise, "noise", lo=0.0)
+    # the noise is added to coordinates of order 1: above 1e100 the data are noise alone,
+    # and near 1e308 they overflow (the error then named X, not noise)
+    return check_real(noise, "noise", lo=0.0, hi=1e100)
 
 
 def two_moons(n_samples: int, rng: np.random.Generator, noise: float = 0.1) -> Dataset:

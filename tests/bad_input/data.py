@@ -38,7 +38,7 @@ CASES = [
     Case(
         "two_moons", data.two_moons,
         valid=dict(n_samples=10, rng=np.random.default_rng(0), noise=0.1),
-        bad=dict(n_samples=SIZE, rng=RNG, noise=NONNEG_REAL),
+        bad=dict(n_samples=SIZE, rng=RNG, noise=NONNEG_REAL + [(1e308, ValueError)]),
     ),
     Case(
         "sine_regression", data.sine_regression,

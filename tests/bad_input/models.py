@@ -139,7 +139,7 @@ CASES = [
     Case(
         "batch_sequence", models.batch_sequence,
         valid=dict(n_samples=10, batch_size=3, n_steps=7, rng=np.random.default_rng(0)),
-        bad=dict(n_samples=POS_INT, batch_size=POS_INT + [(11, ValueError)],
+        bad=dict(n_samples=POS_INT + ABSURD, batch_size=POS_INT + [(11, ValueError)],
                  n_steps=NONNEG_INT + ABSURD, rng=RNG),
     ),
     Case(

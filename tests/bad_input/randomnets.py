@@ -96,7 +96,7 @@ CASES = [
          bad={**SIGMAS, "width": SIZE + [(1, ValueError)],
               "n_layers": SIZE + [(7, ValueError)], "rng": RNG, "phi": PHI,
               "network": NETWORK, "method": METHOD, "n_chains": SIZE,
-              "n_transient": NONNEG_INT, "n_blocks": POS_INT + [(1, ValueError)]}),
+              "n_transient": NONNEG_INT + ABSURD, "n_blocks": POS_INT + [(1, ValueError)]}),
     Case("finite_width_correction", rn.finite_width_correction,
          valid=dict(sigma_w2=2.0, sigma_b2=0.05, phi="tanh"),
          bad={"sigma_w2": NONNEG_REAL + HUGE_SIGMA, "sigma_b2": NONNEG_REAL, "phi": PHI}),
@@ -182,7 +182,8 @@ CASES = [
     # -- dynamic mean-field theory
     Case("dmft_autocorrelation", rn.dmft_autocorrelation,
          valid=dict(g=2.0, phi="tanh", tau_max=10.0, dtau=0.05, n_grid=33, rtol=1e-8),
-         bad={"g": NONNEG_REAL, "phi": CHOICE + [("linear", ValueError)],
+         bad={"g": NONNEG_REAL + [(1e308, ValueError), (20.0, ValueError)],
+              "phi": CHOICE + [("linear", ValueError)],
               "tau_max": POS_REAL + [(1e300, ValueError)],
               "dtau": POS_REAL + [(2.0, ValueError), (1e-300, ValueError)],
               "n_grid": POS_INT + [(8, ValueError)] + ABSURD,

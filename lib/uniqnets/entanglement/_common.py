@@ -28,7 +28,7 @@ def check_selection(selection) -> str:
 def check_k_n(k, n) -> tuple[int, int]:
     """Layer width ``k >= 1`` and candidate rows ``n >= k``."""
     k = check_int(k, "k", 1)
-    n = check_int(n, "n", 1)
+    n = check_int(n, "n", 1, hi=2**62)  # the quadrature's Beta quantiles take int64
     if n < k:
         raise ValueError(f"n must be >= k (the layer keeps k of n rows), got n={n} < k={k}")
     return k, n

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validate import (
+    MAX_STEPS,
     check_array,
     check_bool,
     check_callable,
@@ -21,6 +22,7 @@ from .._validate import (
     check_max_norm,
     check_real,
     check_size,
+    check_steps,
     diverged,
 )
 from ._qr import QRResult, _accumulate, _initial_frame, _progress
@@ -270,8 +272,8 @@ def lyapunov_spectrum(step: Callable, jvp: Callable, x0, n_steps: int, k: int = 
     check_callable(step, "step")
     check_callable(jvp, "jvp")
     x = check_array(x0, "x0", ndim=1, copy=True)
-    n_steps = check_int(n_steps, "n_steps", lo=1)
-    n_transient = check_int(n_transient, "n_transient", lo=0)
+    n_steps = check_steps(n_steps, "n_steps", lo=1)
+    n_transient = check_steps(n_transient, "n_transient", lo=0)
     renorm_every, k = _check_run(n_steps, renorm_every, k, x.size)
     max_norm = check_max_norm(max_norm)
     td = check_bool(time_dependent, "time_dependent")
@@ -421,6 +423,10 @@ def lyapunov_spectrum_flow(f: Callable, jac: Callable, x0, t_total: float, dt: f
     h = check_real(dt, "dt", lo=0.0, lo_open=True)
     t_total = check_real(t_total, "t_total", lo=0.0, lo_open=True)
     t_transient = check_real(t_transient, "t_transient", lo=0.0)
+    for name, t in (("t_total", t_total), ("t_transient", t_transient)):
+        if not t / h <= MAX_STEPS:  # also when the ratio overflows to inf
+            raise ValueError(f"{name} / dt = {t / h:.3g} steps, more than {MAX_STEPS:.0e}: "
+                             f"a shorter {name} or a larger dt")
     n_steps = int(round(t_total / h))
     n_transient = int(round(t_transient / h))
     if n_steps < 1:

@@ -24,6 +24,7 @@ from .._validate import (
     check_real,
     check_rng,
     check_size,
+    check_steps,
     diverged,
 )
 from ._maps import LyapunovResult
@@ -366,7 +367,7 @@ def training_spectrum(objective, theta0, lr: float, n_steps: int, k: int = 1, *,
     d = obj.model.n_params
     theta = _check_theta(obj, theta0, "theta0")
     lr = check_real(lr, "lr", lo=0.0, lo_open=True)
-    n_steps = check_int(n_steps, "n_steps", lo=1)
+    n_steps = check_steps(n_steps, "n_steps", lo=1)
     n_transient = check_int(n_transient, "n_transient", lo=0)
     k = check_int(k, "k", lo=1, hi=d)
     chunk = check_int(chunk, "chunk", lo=1)

@@ -16,6 +16,7 @@ from .._validate import (
     check_real,
     check_rng,
     check_size,
+    check_steps,
     diverged,
 )
 
@@ -183,7 +184,7 @@ def twin_divergence(step: Callable, x0, delta0, n_steps: int,
     check_callable(step, "step")
     step_twin = step if step_twin is None else check_callable(step_twin, "step_twin")
     x = check_array(x0, "x0", ndim=1, copy=True)
-    n_steps = check_int(n_steps, "n_steps", lo=1)
+    n_steps = check_steps(n_steps, "n_steps", lo=1)
     check_size(n_steps + 1, "n_steps")
     td = check_bool(time_dependent, "time_dependent")
     max_norm = check_max_norm(max_norm)

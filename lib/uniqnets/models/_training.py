@@ -14,6 +14,7 @@ from .._validate import (
     check_real,
     check_rng,
     check_size,
+    check_steps,
     diverged,
 )
 from ._objective import Objective, _check_index
@@ -221,9 +222,10 @@ def batch_sequence(n_samples: int, batch_size: int, n_steps: int,
     [0, 1, 2, 3, 4, 5]
     """
     rng = check_rng(rng)
-    n_samples = check_int(n_samples, "n_samples", lo=1)
+    n_samples = check_size(check_int(n_samples, "n_samples", lo=1), "n_samples")
     batch_size = check_int(batch_size, "batch_size", lo=1, hi=n_samples)
-    n_steps = check_int(n_steps, "n_steps", lo=0)
+    n_steps = check_steps(n_steps, "n_steps", lo=0)
+    check_size(n_steps * batch_size, "n_steps * batch_size")
     check_size(n_steps * batch_size, "n_steps")
     per_epoch = n_samples // batch_size
     n_epochs = -(-n_steps // per_epoch) if n_steps else 0
@@ -331,7 +333,7 @@ def train(objective: Objective, theta0, n_steps: int, lr: float, *, method: str 
     """
     objective = _check_objective(objective)
     check_choice(method, "method", METHODS)
-    n_steps = check_int(n_steps, "n_steps", 1)
+    n_steps = check_steps(n_steps, "n_steps", 1)
     _check_lr(lr)
     save_every = check_int(save_every, "save_every", 1)
     check_real(temperature, "temperature", lo=0.0)

@@ -396,6 +396,11 @@ class Network:
         return _APPLY[self.kind](self.cfg, params, X)
 
 
+#: the most blocks or layers a network may have: far more than this machine can train
+#: (a deeper network is refused before its parameters are counted, which loops over them)
+MAX_DEPTH = 10_000
+
+
 def _network(kind, size_name, **cfg):
     net = Network(kind, tuple(cfg.items()))
     check_size(net.n_params, size_name)
@@ -466,7 +471,7 @@ def cnn(image_shape, channels, n_out: int, kernel: int = 3, activation: str = "r
     if len(image_shape) != 3:
         raise ValueError(f"image_shape must be (height, width, channels), got {image_shape}")
     channels = _sizes(channels, "channels")
-    n_out = check_int(n_out, "n_out", lo=1)
+    n_out = check_size(check_int(n_out, "n_out", lo=1), "n_out")
     kernel = check_int(kernel, "kernel", lo=1)
     check_choice(activation, "activation", ACTIVATIONS)
     return _network("cnn", "channels", image_shape=image_shape, channels=channels, n_out=n_out,
@@ -509,8 +514,8 @@ def resnet(image_shape, channels: int, n_blocks: int, n_out: int, kernel: int = 
     if len(image_shape) != 3:
         raise ValueError(f"image_shape must be (height, width, channels), got {image_shape}")
     channels = check_int(channels, "channels", lo=1)
-    n_blocks = check_int(n_blocks, "n_blocks", lo=0)
-    n_out = check_int(n_out, "n_out", lo=1)
+    n_blocks = check_int(n_blocks, "n_blocks", lo=0, hi=MAX_DEPTH)
+    n_out = check_size(check_int(n_out, "n_out", lo=1), "n_out")
     kernel = check_int(kernel, "kernel", lo=1)
     check_choice(activation, "activation", ACTIVATIONS)
     return _network("resnet", "channels", image_shape=image_shape, channels=channels,
@@ -565,13 +570,13 @@ def transformer(seq_len: int, d_model: int, n_heads: int, n_layers: int, n_out: 
     >>> transformer(8, 20, 4, 2, 10, d_in=8).n_params
     10550
     """
-    seq_len = check_int(seq_len, "seq_len", lo=1)
+    seq_len = check_size(check_int(seq_len, "seq_len", lo=1), "seq_len")
     d_model = check_int(d_model, "d_model", lo=1)
     n_heads = check_int(n_heads, "n_heads", lo=1)
     if d_model % n_heads:
         raise ValueError(f"d_model ({d_model}) must be a multiple of n_heads ({n_heads})")
-    n_layers = check_int(n_layers, "n_layers", lo=0)
-    n_out = check_int(n_out, "n_out", lo=1)
+    n_layers = check_int(n_layers, "n_layers", lo=0, hi=MAX_DEPTH)
+    n_out = check_size(check_int(n_out, "n_out", lo=1), "n_out")
     if (d_in is None) == (vocab is None):
         raise ValueError("give exactly one of d_in (continuous tokens) and vocab (integer "
                          "tokens)")

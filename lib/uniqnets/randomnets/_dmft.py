@@ -155,6 +155,10 @@ def _ground_state(V, h):
     return float(E[0]), psi[:, 0]
 
 
+#: the largest gain the DMFT solver takes (see dmft_autocorrelation)
+G_MAX = 10.0
+
+
 def dmft_autocorrelation(g, *, phi="tanh", tau_max=None, dtau=0.05, n_grid=257,
                          rtol=1e-10):
     """Solve the dynamic mean-field theory of the random network ``dx/dt = -x + J phi(x)``.
@@ -217,7 +221,9 @@ def dmft_autocorrelation(g, *, phi="tanh", tau_max=None, dtau=0.05, n_grid=257,
     >>> print(f"{dmft_autocorrelation(0.7).lyapunov:.2f}")  # quiescent: g - 1
     -0.30
     """
-    g = check_real(g, "g", 0.0)
+    # above g = 10 the self-consistency's integrals of tanh overflow and the solver did not
+    # finish in a minute at g = 20: refused, rather than running until killed
+    g = check_real(g, "g", 0.0, G_MAX)
     check_choice(phi, "phi", ("tanh", "erf"))
     dtau = check_real(dtau, "dtau", 0.0, 1.0, lo_open=True)
     n_grid = check_int(n_grid, "n_grid", 9)

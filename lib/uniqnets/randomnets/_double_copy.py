@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import brentq
 
-from .._validate import check_choice, check_int, check_real, check_rng, check_size
+from .._validate import check_choice, check_int, check_real, check_rng, check_size, check_steps
 from ._gauss import (
     ACTIVATIONS,
     NETWORKS,
@@ -201,7 +201,7 @@ def replica_lyapunov(sigma_w2, sigma_b2, phi="tanh", *, network="real", d0=None,
     check_choice(phi, "phi", ACTIVATIONS)
     check_choice(network, "network", NETWORKS)
     n = _default_nquad(n_quad, network)
-    n_layers = check_int(n_layers, "n_layers", 0)
+    n_layers = check_steps(n_layers, "n_layers", 0)
     check_size(n_layers + 1, "n_layers")
     d_lin = check_real(d_lin, "d_lin", 0.0, 1e-2, lo_open=True)
     q = _qstar(sigma_w2, sigma_b2, phi, network)
@@ -355,8 +355,8 @@ def deep_tangent_exponent(sigma_w2, sigma_b2, width, n_layers, *, rng, phi="tanh
     sigma_w2, sigma_b2 = _check_sigmas(sigma_w2, sigma_b2)
     N = check_int(width, "width", 2)
     n_blocks = check_int(n_blocks, "n_blocks", 2)
-    n_layers = check_int(n_layers, "n_layers", 2 * n_blocks)
-    n_transient = check_int(n_transient, "n_transient", 0)
+    n_layers = check_steps(n_layers, "n_layers", 2 * n_blocks)
+    n_transient = check_steps(n_transient, "n_transient", 0)
     M = check_int(n_chains, "n_chains", 1)
     check_choice(phi, "phi", ACTIVATIONS)
     check_choice(network, "network", NETWORKS)
@@ -587,7 +587,7 @@ def deep_pair_distances(sigma_w2, sigma_b2, width, n_layers, d0, *, rng, phi="ta
     """
     sigma_w2, sigma_b2 = _check_sigmas(sigma_w2, sigma_b2)
     N = check_int(width, "width", 2)
-    n_layers = check_int(n_layers, "n_layers", 1)
+    n_layers = check_steps(n_layers, "n_layers", 1)
     n_nets = check_int(n_nets, "n_nets", 1)
     d0 = check_real(d0, "d0", 0.0, lo_open=True)
     check_choice(phi, "phi", ACTIVATIONS)
