@@ -54,7 +54,7 @@ def check_training_is_equivariant(rec):
 def check_relu_rescaling_preserves_function(rec):
     """A rescaled ReLU network computes the same function to rounding."""
     # both passes' forward bounds plus 4 eps max|f| for the two roundings of c w and w / c
-    assert rec["relu_rescale_fn_diff"] <= rec["relu_rescale_fn_tol"]
+    assert rec["relu_rescale_fn_diff"] <= rec["relu_rescale_fn_tolerance"]
 
 
 def check_alignment_cannot_undo_rescaling(rec):
