@@ -306,18 +306,15 @@ def test_symmetry_check_keeps_the_function_and_alignment_undoes_it():
     assert models.symmetry_check(relu, relu.init(rng), np.ones((2, 1)), rng).signs is None
 
 
-def test_equivariance_gap_is_rounding_and_detects_a_non_symmetry():
+def test_equivariance_gap_stays_at_rounding_level():
     net, obj, rng = _sine_objective()
     theta0 = net.init(rng)
     perms, signs = models.random_symmetry(net, rng)
     res = models.equivariance_gap(obj, theta0, 30, 0.05, perms, signs)
-    assert res.gap[0] < 1e-12 and res.first_step_gap < 1e3 * EPS * res.scale
-    # flipping a sign of a tanh unit is a symmetry; of a relu unit it is not
-    relu = models.MLP((1, 4, 1), "relu")
-    robj = models.Objective(relu, obj.X, obj.Y)
-    bad = models.equivariance_gap(robj, relu.init(rng, bias_std=0.1), 5, 0.05,
-                                  [np.arange(4)], [np.array([-1.0, 1, 1, 1])])
-    assert bad.gap.max() > 1e-3
+    assert res.gap.shape == (31,) and res.gap[0] == 0 and not res.diverged
+    # one step: each gradient entry sums 16 * 4 products, each summation order off by an
+    # ulp or so per term
+    assert res.first_step_gap < 1e3 * EPS * res.scale and res.gap.max() < 1e-10
 
 
 def test_rescaling_check_same_function_not_removable_by_alignment():

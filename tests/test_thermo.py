@@ -552,7 +552,7 @@ def test_linearised_rate_scan_is_zero_for_commuting_noise_and_slope_two_otherwis
     assert np.abs(th.linearised_rate_scan(H, np.diag([2.0, 1.0]), [0.1, 0.05, 0.02],
                                           [1e-3]).rate).max() < 1e-12
     res = th.linearised_rate_scan(H, np.array([[1.0, 0.8], [0.8, 1.0]]),
-                                  [0.02, 0.01, 0.005, 0.0025], [1e-2, 1e-3])
+                                  [0.02, 0.01, 0.005, 0.0025], [1.0, 0.1])
     assert np.all(res.rate > 0) and np.all(res.rate[1] > res.rate[0])
     assert res.slope == pytest.approx(2, abs=0.1) and res.local_slopes.shape == (3,)
 
