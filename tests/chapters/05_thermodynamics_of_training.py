@@ -85,7 +85,7 @@ def check_zero_eigenvalues_at_minimum_predicted(rec):
 
 
 def check_zero_eigenvalues_on_symmetric_set_predicted(rec):
-    """On the symmetric set the covariance has the predicted, positive number of zero eigenvalues."""
+    """On the symmetric set the covariance has the predicted, positive count of zero eigenvalues."""
     # exact count: a copied unit leaves n_in + 2 = 4 directions without noise
     assert rec["cov_null_sym"] == rec["cov_null_sym_predicted"] > 0
 
@@ -104,7 +104,7 @@ def check_wide_covariance_is_singular(rec):
 
 @chance(6.4e-5)
 def check_linearised_monte_carlo_matches_closed_form(rec):
-    """The Monte-Carlo stationary entropy production is within 4 standard errors of the closed form."""
+    """The Monte-Carlo stationary rate is within 4 standard errors of the closed form."""
     # the mean over lin_walkers independent walkers is Gaussian to a good approximation:
     # P(|Z| > 4) = 2 (1 - Phi(4)) = 6.3e-5 per execution
     assert abs(rec["lin_mc"] - rec["lin_exact"]) < 4 * rec["lin_mc_se"]

@@ -81,17 +81,17 @@ from ._gaussian import (
     linear_gaussian_entropy_production,
     linear_gaussian_stationary_entropy_production,
 )
-from ._markov import (
-    MarkovEntropy,
-    grid_transition_matrix,
-    markov_entropy_production,
-    stationary_distribution,
-)
 from ._linearised import (
     LinearisedCheck,
     RateScan,
     linearised_monte_carlo,
     linearised_rate_scan,
+)
+from ._markov import (
+    MarkovEntropy,
+    grid_transition_matrix,
+    markov_entropy_production,
+    stationary_distribution,
 )
 from ._minibatch import MinibatchNoise
 from ._network_entropy import (
