@@ -284,3 +284,63 @@ def test_public_namespace_survives_the_split():
     assert models.ACTIVATIONS == ("tanh", "relu", "linear")
     assert models.LOSSES == ("mse", "xent") and models.METHODS == ("gd", "sgd", "langevin")
     from uniqnets.models import MLP, Objective, train, training_jvp  # noqa: F401
+
+
+# --- experiments on when two networks are the same (_comparison) and find_minimum
+
+
+def _sine_objective(act="tanh"):
+    rng = np.random.default_rng(0)
+    net = models.MLP((1, 4, 4, 1), act)
+    X = rng.uniform(-3, 3, (16, 1))
+    return net, models.Objective(net, X, np.sin(X)), rng
+
+
+def test_symmetry_check_keeps_the_function_and_alignment_undoes_it():
+    net, obj, rng = _sine_objective()
+    res = models.symmetry_check(net, net.init(rng), rng.uniform(-3, 3, (8, 1)), rng)
+    assert res.alignment_exact and res.fn_excess_max <= 0 and res.param_shift > 0
+    # (2^4 4!)^2 signed permutations
+    assert res.log10_group_order == pytest.approx(2 * np.log10(16 * 24))
+    relu = models.MLP((1, 4, 1), "relu")
+    assert models.symmetry_check(relu, relu.init(rng), np.ones((2, 1)), rng).signs is None
+
+
+def test_equivariance_gap_stays_at_rounding_level():
+    net, obj, rng = _sine_objective()
+    theta0 = net.init(rng)
+    perms, signs = models.random_symmetry(net, rng)
+    res = models.equivariance_gap(obj, theta0, 30, 0.05, perms, signs)
+    assert res.gap.shape == (31,) and res.gap[0] == 0 and not res.diverged
+    # one step: each gradient entry sums 16 * 4 products, each summation order off by an
+    # ulp or so per term
+    assert res.first_step_gap < 1e3 * EPS * res.scale and res.gap.max() < 1e-10
+
+
+def test_rescaling_check_same_function_not_removable_by_alignment():
+    rng = np.random.default_rng(1)
+    relu = models.MLP((1, 5, 1), "relu")
+    res = models.rescaling_check(relu, relu.init(rng, bias_std=0.1), rng.standard_normal((6, 1)),
+                                 np.exp(rng.uniform(-1, 1, 5)))
+    assert res.fn_diff <= res.fn_tolerance and res.aligned_shift > 0.1 * res.shift
+    with pytest.raises(ValueError, match="relu"):
+        models.rescaling_check(models.MLP((1, 5, 1)), np.zeros(16), np.ones((1, 1)), np.ones(5))
+    with pytest.raises(ValueError, match="scales"):
+        models.rescaling_check(relu, np.zeros(16), np.ones((1, 1)), -np.ones(5))
+
+
+def test_pair_distances_of_permuted_copies_are_zero_in_the_quotient():
+    net, obj, rng = _sine_objective()
+    theta = net.init(rng)
+    copies = np.array([theta, models.permute_hidden(net, theta, *models.random_symmetry(net, rng))])
+    res = models.pair_distances(net, copies, copies, rng.uniform(-3, 3, (8, 1)))
+    assert res.raw[0] > 0.1 and res.aligned[0] == 0 and res.function[0] < 1e-12
+    assert res.medians()["aligned_minus_raw_max"] <= 0
+
+
+def test_find_minimum_reaches_a_strict_minimum():
+    net, obj, rng = _sine_objective()
+    m = models.find_minimum(models.Objective(net, obj.X, obj.Y, weight_decay=1e-2),
+                            net.init(rng), gd_steps=200)
+    assert m.grad_norm < 1e-8 and m.eigenvalues[0] > 0
+    np.testing.assert_allclose(m.hessian, m.hessian.T)

@@ -491,3 +491,99 @@ def test_bad_input_raises_clear_errors():
         th.MinibatchNoise("not an objective", 2)
     with pytest.raises(TypeError, match="rng"):
         th.sample_gaussian_chain(np.zeros(2), drift, 1.0, 3, 0)
+
+
+# --- experiments on a network's training chain (_network_entropy, _linearised, _support,
+# _degeneracy), at small sizes
+
+
+def _small_objective(seed=0, n=10, hidden=2):
+    rng = np.random.default_rng(seed)
+    net = models.MLP((1, hidden, 1))
+    obj = models.Objective(net, rng.standard_normal((n, 1)), rng.standard_normal((n, 1)),
+                           weight_decay=1e-3)
+    return net, obj, rng
+
+
+def test_init_law_entropy_is_the_sum_of_gaussian_entropies():
+    net = models.MLP((2, 3, 1))
+    var = np.r_[np.full(6, 0.5), np.full(3, 0.25), np.full(3, 1 / 3), [0.25]]
+    assert th.init_law_entropy(net, bias_std=0.5) == pytest.approx(
+        0.5 * np.sum(np.log(2 * np.pi * np.e * var)), rel=1e-14)
+
+
+def test_langevin_heat_matches_path_entropy_production_and_is_reproducible():
+    net, obj, _ = _small_objective()
+    init = lambda r: net.init(r, bias_std=0.5)  # noqa: E731
+    a = th.langevin_heat(obj, init, [np.random.default_rng(w) for w in range(3)], 15, 0.05, 1e-3,
+                         hessian_checkpoints=3)
+    b = th.langevin_heat(obj, init, [np.random.default_rng(w) for w in range(3)], 15, 0.05, 1e-3)
+    np.testing.assert_array_equal(a.heat, b.heat)
+    assert a.heat.shape == (3,) and a.medium.shape == (3, 15)
+    assert a.checkpoints.tolist() == [0, 7, 14] and a.step_bound.shape == (3,)
+    assert np.isnan(b.eta_lam_max) and b.checkpoints.size == 0
+    assert a.noise_entropy == pytest.approx(0.5 * net.n_params * np.log(4 * np.pi * np.e * 5e-5))
+    # the medium term is the heat over T to leading order in eta
+    assert a.heat_mean * 1e-3 / a.loss_drop.mean() == pytest.approx(1, abs=0.3)
+
+
+def test_stationary_production_vanishes_on_a_quadratic_loss():
+    # a linear network with mse loss has a quadratic loss: eps is zero to rounding
+    rng = np.random.default_rng(0)
+    obj = models.Objective(models.MLP((2, 1), "linear"), rng.standard_normal((20, 2)),
+                           rng.standard_normal((20, 1)))
+    res = th.langevin_stationary_production(obj, np.zeros(3), [np.random.default_rng(w)
+                                                               for w in range(2)], 40, 0.05,
+                                            1e-3, block=10)
+    assert res.n_blocks == 8 and abs(res.mean) < 1e-9
+
+
+def test_minibatch_transient_bound_is_mean_minus_initial_entropy():
+    net, obj, rng = _small_objective()
+    th0 = np.array([net.init(rng) for _ in range(3)])
+    res = th.minibatch_transient(obj, th.MinibatchNoise(obj, 2), th0, 4, 0.05, 1e-3, rng)
+    bound, se = res.total_bound(1.0)
+    assert bound == pytest.approx(np.mean(res.noise_entropy + res.heat) - 1.0)
+    assert se > 0 and res.n_diverged == 0
+
+
+def test_linearised_rate_scan_is_zero_for_commuting_noise_and_slope_two_otherwise():
+    H = np.diag([1.0, 3.0])
+    assert np.abs(th.linearised_rate_scan(H, np.diag([2.0, 1.0]), [0.1, 0.05, 0.02],
+                                          [1e-3]).rate).max() < 1e-12
+    res = th.linearised_rate_scan(H, np.array([[1.0, 0.8], [0.8, 1.0]]),
+                                  [0.02, 0.01, 0.005, 0.0025], [1.0, 0.1])
+    assert np.all(res.rate > 0) and np.all(res.rate[1] > res.rate[0])
+    assert res.slope == pytest.approx(2, abs=0.1) and res.local_slopes.shape == (3,)
+
+
+def test_linearised_monte_carlo_agrees_with_the_closed_form():
+    M = np.array([[0.8, 0.3], [-0.3, 0.8]])
+    res = th.linearised_monte_carlo(M, np.eye(2), 2000, 10, np.random.default_rng(3))
+    # 5 standard errors: a false alarm has probability ~6e-7
+    assert abs(res.mc_mean - res.exact) < 5 * res.mc_se and res.exact > 0
+
+
+def test_support_of_sgd_and_langevin_and_mirror_fixed_points():
+    net, obj, rng = _small_objective(n=6)
+    theta = net.init(rng, bias_std=0.5)
+    assert th.sgd_reversal_gap(obj, theta, 0.05) > 1e-3
+    ends = th.two_step_endpoints(obj, theta, 0.05, 1e-3, 200, rng)
+    assert ends.sgd_atoms == 30 and ends.sgd_distinct <= 30 and ends.lang_distinct == 200
+    star = models.find_minimum(obj, theta)
+    mirror = th.mirror_fixed_points(obj, star.theta, 50, 0.05)
+    assert mirror.loss_diff < 1e-12 and mirror.max_move < 1e-8 < mirror.separation
+
+
+def test_covariance_degeneracy_counts_switched_off_and_repeated_units():
+    rng = np.random.default_rng(0)
+    net = models.MLP((2, 4, 1))
+    obj = models.Objective(net, rng.standard_normal((30, 2)), rng.standard_normal((30, 1)))
+    noise = th.MinibatchNoise(obj, 4)
+    (W, b), (V, c) = net.unflatten(net.init(rng, bias_std=0.5))
+    W, b, V = W.copy(), b.copy(), V.copy()
+    assert th.covariance_degeneracy(noise, net.flatten([(W, b), (V, c)])).n_null == 0
+    W[1], b[1] = -W[0], -b[0]          # unit 1 repeats unit 0 up to sign
+    W[3], b[3], V[0, 3] = 0.0, 0.0, 0.0  # unit 3 switched off
+    res = th.covariance_degeneracy(noise, net.flatten([(W, b), (V, c)]))
+    assert (res.n_off, res.n_repeat) == (1, 1) and res.n_null == res.n_predicted == 8

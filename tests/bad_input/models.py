@@ -28,6 +28,8 @@ THETA = NET.init(np.random.default_rng(0), bias_std=0.1)
 X = np.random.default_rng(1).standard_normal((5, 2))
 Y = np.random.default_rng(2).standard_normal((5, 1))
 OBJ = models.Objective(NET, X, Y)
+RELU = models.MLP((2, 3, 1), "relu")
+RELU_THETA = RELU.init(np.random.default_rng(3), bias_std=0.1)
 MODEL = [(object(), TypeError), ("mlp", TypeError), (None, TypeError)]
 OBJECTIVE = [(NET, TypeError), (None, TypeError)]
 #: a parameter vector of NET: finite, of shape (13,)
@@ -204,4 +206,43 @@ CASES = [
         valid=dict(model=NET, theta1=THETA, theta2=THETA[::-1].copy(), X=X),
         bad=dict(model=MODEL, theta1=THETA_BAD, theta2=THETA_BAD, X=X_BAD),
     ),
+    Case(
+        "symmetry_check", models.symmetry_check,
+        valid=dict(model=NET, theta=THETA, X=X, rng=np.random.default_rng(0)),
+        bad=dict(model=MODEL, theta=THETA_BAD, X=X_BAD, rng=RNG),
+    ),
+    Case("SymmetryCheck", exempt="a result container built by symmetry_check"),
+    Case(
+        "equivariance_gap", models.equivariance_gap,
+        valid=dict(objective=OBJ, theta0=THETA, n_steps=2, lr=0.1, perms=[np.arange(3)],
+                   signs=None),
+        bad=dict(objective=OBJECTIVE, theta0=THETA_BAD, n_steps=POS_INT, lr=POS_REAL,
+                 perms=[("abc", TypeError), ([np.arange(3)] * 2, ValueError)]),
+    ),
+    Case("EquivarianceGap", exempt="a result container built by equivariance_gap"),
+    Case(
+        "rescaling_check", models.rescaling_check,
+        valid=dict(model=RELU, theta=RELU_THETA, X=X, scales=[0.5, 1.0, 2.0]),
+        bad=dict(model=MODEL + [(NET, ValueError)], theta=THETA_BAD, X=X_BAD,
+                 scales=ARRAY + [([1.0, 2.0], ValueError), ([1.0, -1.0, 1.0], ValueError),
+                                 ([1.0, np.nan, 1.0], ValueError)]),
+    ),
+    Case("RescalingCheck", exempt="a result container built by rescaling_check"),
+    Case(
+        "pair_distances", models.pair_distances,
+        valid=dict(model=NET, initial=np.array([THETA, -THETA]),
+                   final=np.array([THETA, THETA[::-1]]), X=X),
+        bad=dict(model=MODEL, initial=ARRAY + [(THETA[None], ValueError),
+                                               (np.zeros((2, 4)), ValueError)],
+                 final=ARRAY + [(np.zeros((3, 13)), ValueError),
+                                (np.full((2, 13), np.nan), ValueError)], X=X_BAD),
+    ),
+    Case("PairDistances", exempt="a result container built by pair_distances"),
+    Case(
+        "find_minimum", models.find_minimum,
+        valid=dict(objective=OBJ, theta0=THETA, gd_steps=2, gd_lr=0.1, gtol=1e-6),
+        bad=dict(objective=OBJECTIVE, theta0=THETA_BAD, gd_steps=POS_INT, gd_lr=POS_REAL,
+                 gtol=POS_REAL),
+    ),
+    Case("Minimum", exempt="a result container built by find_minimum"),
 ]

@@ -61,6 +61,17 @@ _rng = np.random.default_rng(1)
 _ds = data.sine_regression(6, _rng)
 _model = models.MLP((1, 3, 1))
 OBJECTIVE = models.Objective(_model, _ds.X, _ds.Y)
+_TH = _model.init(np.random.default_rng(2), bias_std=0.5)  # d = 10
+TH_BAD = ARRAY + [(np.zeros(3), ValueError), (np.full(10, NAN), ValueError)]
+_NOISE = th.MinibatchNoise(OBJECTIVE, 2)
+
+
+def _rngs():
+    return [np.random.default_rng(0), np.random.default_rng(1)]
+
+
+RNGS = [(0.5, TypeError), (np.random.default_rng(0), TypeError), (None, TypeError),
+        ([np.random.default_rng(0)], ValueError), ([0.5, 0.5], TypeError)]
 
 _LG = th.linear_gaussian_entropy_production(0.5 * I2, I2, 2 * I2, 3)
 _PE = th.path_entropy_production(PATH[0], _drift, 1.0, log_density=_logp)
@@ -167,4 +178,62 @@ CASES = [
          {"objective": OBJECTIVE, "batch_size": 2, "replace": False},
          {"objective": WRONG_TYPE, "batch_size": POS_INT + [(7, ValueError)],
           "replace": BOOLEAN}),
+    # -- experiments on a network's training chain -----------------------------------------
+    Case("init_law_entropy", th.init_law_entropy,
+         {"model": _model, "bias_std": 0.5, "gain": 1.0},
+         {"model": WRONG_TYPE, "bias_std": POS_REAL, "gain": POS_REAL}),
+    Case("langevin_heat", lambda **kw: th.langevin_heat(**{**kw, "rngs": kw["rngs"]()}
+                                                         if callable(kw["rngs"]) else kw),
+         {"objective": OBJECTIVE, "init": lambda r: _TH, "rngs": _rngs, "n_steps": 2,
+          "lr": 0.05, "temperature": 1e-3, "hessian_checkpoints": 1},
+         {"objective": WRONG_TYPE, "init": CALLABLE, "rngs": RNGS, "n_steps": POS_INT,
+          "lr": POS_REAL, "temperature": POS_REAL, "hessian_checkpoints": NONNEG_INT}),
+    Case("LangevinHeat", exempt="a result container built by langevin_heat"),
+    Case("langevin_stationary_production",
+         lambda **kw: th.langevin_stationary_production(
+             **{**kw, "rngs": kw["rngs"]()} if callable(kw["rngs"]) else kw),
+         {"objective": OBJECTIVE, "theta": _TH, "rngs": _rngs, "n_steps": 4, "lr": 0.05,
+          "temperature": 1e-3, "block": 2},
+         {"objective": WRONG_TYPE, "theta": TH_BAD, "rngs": RNGS,
+          "n_steps": POS_INT + [(1, ValueError)], "lr": POS_REAL, "temperature": POS_REAL,
+          "block": POS_INT}),
+    Case("StationaryProduction",
+         exempt="a result container built by langevin_stationary_production"),
+    Case("minibatch_transient", th.minibatch_transient,
+         {"objective": OBJECTIVE, "noise": _NOISE, "theta0": np.array([_TH, -_TH]),
+          "n_steps": 2, "lr": 0.05, "temperature": 1e-3, "rng": np.random.default_rng(0)},
+         {"objective": WRONG_TYPE, "noise": WRONG_TYPE,
+          "theta0": ARRAY + [(_TH[None], ValueError), (np.zeros((2, 3)), ValueError)],
+          "n_steps": POS_INT, "lr": POS_REAL, "temperature": POS_REAL, "rng": RNG}),
+    Case("MinibatchTransient", exempt="a result container built by minibatch_transient"),
+    Case("linearised_rate_scan", th.linearised_rate_scan,
+         {"hessian": np.diag([1.0, 2.0]), "noise_cov": [[1.0, 0.5], [0.5, 1.0]],
+          "etas": [0.1, 0.05, 0.02], "temperatures": [1e-3]},
+         {"hessian": MATRIX + [(ROT, ValueError)], "noise_cov": MATRIX + [(np.eye(3), ValueError)],
+          "etas": ARRAY + [([0.1, 0.05], ValueError), ([0.1, -0.05, 0.02], ValueError)],
+          "temperatures": ARRAY + [([0.0], ValueError), ([NAN], ValueError)]}),
+    Case("RateScan", exempt="a result container built by linearised_rate_scan"),
+    Case("linearised_monte_carlo", th.linearised_monte_carlo,
+         {"M": 0.5 * I2, "Q": I2, "n_walkers": 3, "n_steps": 2, "rng": np.random.default_rng(0)},
+         {"M": MATRIX + [(2 * I2, ValueError)], "Q": MATRIX + [(np.eye(3), ValueError)],
+          "n_walkers": POS_INT + [(1, ValueError)], "n_steps": POS_INT, "rng": RNG}),
+    Case("LinearisedCheck", exempt="a result container built by linearised_monte_carlo"),
+    Case("sgd_reversal_gap", th.sgd_reversal_gap,
+         {"objective": OBJECTIVE, "theta": _TH, "lr": 0.05},
+         {"objective": WRONG_TYPE, "theta": TH_BAD, "lr": POS_REAL}),
+    Case("two_step_endpoints", th.two_step_endpoints,
+         {"objective": OBJECTIVE, "theta": _TH, "lr": 0.05, "temperature": 1e-3, "n_runs": 2,
+          "rng": np.random.default_rng(0)},
+         {"objective": WRONG_TYPE, "theta": TH_BAD, "lr": POS_REAL, "temperature": POS_REAL,
+          "n_runs": POS_INT, "rng": RNG}),
+    Case("EndpointCount", exempt="a result container built by two_step_endpoints"),
+    Case("mirror_fixed_points", th.mirror_fixed_points,
+         {"objective": OBJECTIVE, "theta": _TH, "n_steps": 2, "lr": 0.05, "unit": 0},
+         {"objective": WRONG_TYPE, "theta": TH_BAD, "n_steps": POS_INT, "lr": POS_REAL,
+          "unit": NONNEG_INT + [(3, ValueError)]}),
+    Case("MirrorFixedPoints", exempt="a result container built by mirror_fixed_points"),
+    Case("covariance_degeneracy", th.covariance_degeneracy,
+         {"noise": _NOISE, "theta": _TH, "rtol": 1e-6},
+         {"noise": WRONG_TYPE, "theta": TH_BAD, "rtol": POS_REAL}),
+    Case("CovarianceDegeneracy", exempt="a result container built by covariance_degeneracy"),
 ]

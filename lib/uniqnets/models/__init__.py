@@ -22,7 +22,10 @@ that brings a network closest to a reference (weight matching).
 The subjects live in private modules: ``_mlp`` (:class:`MLP`), ``_objective``
 (:class:`Objective`: loss, gradient, per-sample gradients, Hessian-vector
 product), ``_training`` (the training maps, :func:`train`, :class:`Trajectory`)
-and ``_symmetry`` (permutations, alignment, rounding-error bounds).
+``_symmetry`` (permutations, alignment, rounding-error bounds), ``_comparison``
+(experiments on when two networks are the same: :func:`symmetry_check`,
+:func:`equivariance_gap`, :func:`rescaling_check`, :func:`pair_distances`) and
+``_minimum`` (:func:`find_minimum`: gradient descent, then Newton's method).
 
 References
 ----------
@@ -32,6 +35,17 @@ S. K. Ainsworth, J. Hayase, S. Srinivasa, "Git Re-Basin: merging models
 modulo permutation symmetries", ICLR 2023.
 """
 
+from ._comparison import (
+    EquivarianceGap,
+    PairDistances,
+    RescalingCheck,
+    SymmetryCheck,
+    equivariance_gap,
+    pair_distances,
+    rescaling_check,
+    symmetry_check,
+)
+from ._minimum import Minimum, find_minimum
 from ._mlp import ACTIVATIONS, MLP
 from ._objective import LOSSES as LOSSES  # public constants outside __all__, as before
 from ._objective import Objective
@@ -55,18 +69,28 @@ from ._training import (
 
 __all__ = [
     "ACTIVATIONS",
+    "EquivarianceGap",
     "MLP",
+    "Minimum",
     "Objective",
+    "PairDistances",
+    "RescalingCheck",
+    "SymmetryCheck",
     "Trajectory",
     "align",
     "batch_sequence",
+    "equivariance_gap",
+    "find_minimum",
     "forward_error_bound",
     "function_distance",
     "gd_step",
     "langevin_step",
+    "pair_distances",
     "permute_hidden",
     "random_symmetry",
+    "rescaling_check",
     "sgd_step",
+    "symmetry_check",
     "train",
     "training_jvp",
 ]

@@ -43,7 +43,14 @@ What this subpackage offers (one subject per private module):
 * :func:`fluctuation_theorem_check` - ``E[exp(-sigma)]`` with its standard error
   (``_fluctuation``);
 * :class:`MinibatchNoise` - the exact covariance of the mini-batch gradient of an
-  :class:`uniqnets.models.Objective` (``_minibatch``).
+  :class:`uniqnets.models.Objective` (``_minibatch``);
+* experiments on a network's training chain: :func:`langevin_heat`,
+  :func:`langevin_stationary_production`, :func:`minibatch_transient`,
+  :func:`init_law_entropy` (``_network_entropy``); :func:`linearised_rate_scan`,
+  :func:`linearised_monte_carlo` near a minimum (``_linearised``); the support of the
+  chain's law, :func:`sgd_reversal_gap`, :func:`two_step_endpoints`,
+  :func:`mirror_fixed_points` (``_support``); :func:`covariance_degeneracy`, where the
+  mini-batch covariance is singular (``_degeneracy``).
 
 Units: entropies in nats (``k_B = 1``); ``*_rate`` quantities per unit of the
 continuous time ``t``, per-step quantities per step of the chain.
@@ -64,6 +71,7 @@ trajectories", Phys. Rev. Lett. 105 (2010) 150607.
 
 from ._binned import BinnedEntropy, binned_entropy_production
 from ._chain import GaussianChainPath, sample_gaussian_chain
+from ._degeneracy import CovarianceDegeneracy, covariance_degeneracy
 from ._fluctuation import FluctuationCheck, fluctuation_theorem_check
 from ._gaussian import (
     LinearGaussianEntropy,
@@ -73,6 +81,12 @@ from ._gaussian import (
     linear_gaussian_entropy_production,
     linear_gaussian_stationary_entropy_production,
 )
+from ._linearised import (
+    LinearisedCheck,
+    RateScan,
+    linearised_monte_carlo,
+    linearised_rate_scan,
+)
 from ._markov import (
     MarkovEntropy,
     grid_transition_matrix,
@@ -80,8 +94,24 @@ from ._markov import (
     stationary_distribution,
 )
 from ._minibatch import MinibatchNoise
+from ._network_entropy import (
+    LangevinHeat,
+    MinibatchTransient,
+    StationaryProduction,
+    init_law_entropy,
+    langevin_heat,
+    langevin_stationary_production,
+    minibatch_transient,
+)
 from ._ou import OUEntropy, ou_entropy_production, ou_stationary_entropy_production
 from ._path import PathEntropy, path_entropy_production
+from ._support import (
+    EndpointCount,
+    MirrorFixedPoints,
+    mirror_fixed_points,
+    sgd_reversal_gap,
+    two_step_endpoints,
+)
 
 __all__ = [
     "BinnedEntropy",
@@ -106,4 +136,22 @@ __all__ = [
     "path_entropy_production",
     "sample_gaussian_chain",
     "stationary_distribution",
+    "CovarianceDegeneracy",
+    "EndpointCount",
+    "LangevinHeat",
+    "LinearisedCheck",
+    "MinibatchTransient",
+    "MirrorFixedPoints",
+    "RateScan",
+    "StationaryProduction",
+    "covariance_degeneracy",
+    "init_law_entropy",
+    "langevin_heat",
+    "langevin_stationary_production",
+    "linearised_monte_carlo",
+    "linearised_rate_scan",
+    "minibatch_transient",
+    "mirror_fixed_points",
+    "sgd_reversal_gap",
+    "two_step_endpoints",
 ]
