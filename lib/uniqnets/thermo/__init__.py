@@ -42,6 +42,14 @@ What this subpackage offers (one subject per private module):
   counts, KL between forward and reversed counts; ``_binned``);
 * :func:`fluctuation_theorem_check` - ``E[exp(-sigma)]`` with its standard error
   (``_fluctuation``);
+* the experiments of the book's pages on irreversibility, each returning a frozen
+  dataclass: chains with known answers (:func:`ou_relaxation`, :func:`ou_fluctuation`,
+  :func:`euler_limit`, :func:`finite_chains`, :func:`quadratic_balance`;
+  ``_known_answers``), Langevin dynamics on a double well (:func:`double_well_scan`,
+  :func:`double_well_transient`, :func:`double_well_path_estimate`,
+  :func:`mixing_times`; ``_double_well``), the binned estimator against known values
+  (:func:`binned_convergence_ou`, :func:`binned_double_well`; ``_binned_tests``) and the
+  entropy budget of Corollary 15 (:func:`entropy_budget_cases`; ``_entropy_budget``);
 * :class:`MinibatchNoise` - the exact covariance of the mini-batch gradient of an
   :class:`uniqnets.models.Objective` (``_minibatch``).
 
@@ -63,7 +71,13 @@ trajectories", Phys. Rev. Lett. 105 (2010) 150607.
 """
 
 from ._binned import BinnedEntropy, binned_entropy_production
+from ._binned_tests import (BinnedConvergence, BinnedDoubleWell, binned_convergence_ou,
+                            binned_double_well)
 from ._chain import GaussianChainPath, sample_gaussian_chain
+from ._double_well import (DoubleWellChain, DoubleWellScan, DoubleWellTransient, MixingTimes,
+                           PathEstimate, double_well_chain, double_well_path_estimate,
+                           double_well_scan, double_well_transient, mixing_times)
+from ._entropy_budget import EntropyBudgetCases, entropy_budget_cases
 from ._fluctuation import FluctuationCheck, fluctuation_theorem_check
 from ._gaussian import (
     LinearGaussianEntropy,
@@ -73,6 +87,9 @@ from ._gaussian import (
     linear_gaussian_entropy_production,
     linear_gaussian_stationary_entropy_production,
 )
+from ._known_answers import (EulerLimit, FiniteChains, OUFluctuation, OURelaxation,
+                             QuadraticBalance, euler_limit, finite_chains, ou_fluctuation,
+                             ou_relaxation, quadratic_balance)
 from ._markov import (
     MarkovEntropy,
     grid_transition_matrix,
@@ -106,4 +123,12 @@ __all__ = [
     "path_entropy_production",
     "sample_gaussian_chain",
     "stationary_distribution",
+    # experiments with known answers, the double well, the binned estimator's tests
+    "BinnedConvergence", "BinnedDoubleWell", "DoubleWellChain", "DoubleWellScan",
+    "DoubleWellTransient", "EntropyBudgetCases", "EulerLimit", "FiniteChains", "MixingTimes",
+    "OUFluctuation", "OURelaxation", "PathEstimate", "QuadraticBalance",
+    "binned_convergence_ou", "binned_double_well", "double_well_chain",
+    "double_well_path_estimate", "double_well_scan", "double_well_transient",
+    "entropy_budget_cases", "euler_limit", "finite_chains", "mixing_times", "ou_fluctuation",
+    "ou_relaxation", "quadratic_balance",
 ]
