@@ -197,8 +197,10 @@ class DoubleWellTransient:
     """Exact relaxation of the double well from ``N(0, 1)`` (see
     :func:`double_well_transient`): per-step entropy production ``sigma`` and medium term
     ``medium`` (n,), differential entropy ``entropy`` (n + 1,), all in nats; the path-wise
-    total medium term of ``n_walkers`` walkers, ``medium_mc`` with its standard error."""
+    total medium term of ``n_walkers`` walkers, ``medium_mc`` with its standard error;
+    the step size ``eta``."""
 
+    eta: float
     sigma: np.ndarray
     medium: np.ndarray
     entropy: np.ndarray
@@ -210,6 +212,16 @@ class DoubleWellTransient:
         """``|sum sigma - (Delta H + sum medium)|`` relative to ``sum sigma``."""
         dH = self.entropy[-1] - self.entropy[0]
         return float(abs(self.sigma.sum() - dH - self.medium.sum()) / self.sigma.sum())
+
+    @property
+    def summary(self) -> dict:
+        """Totals over the transient: ``time``, ``total`` entropy production, smallest step
+        ``min_step``, fall of the entropy ``entropy_drop``, ``medium_total`` and
+        ``budget_error``."""
+        return {"time": len(self.sigma) * self.eta, "total": float(self.sigma.sum()),
+                "min_step": float(self.sigma.min()),
+                "entropy_drop": float(self.entropy[0] - self.entropy[-1]),
+                "medium_total": float(self.medium.sum()), "budget_error": self.budget_error}
 
 
 def double_well_transient(eta, temperature, n_grid, n_steps, n_walkers, rng
@@ -264,7 +276,7 @@ def double_well_transient(eta, temperature, n_grid, n_steps, n_walkers, rng
     chain = sample_gaussian_chain(rng.standard_normal((n_walkers, 1)),
                                   lambda X: -eta * _grad(X), 2 * eta * T, n_steps, rng)
     cum = path_entropy_production(chain.path, chain.drift, 2 * eta * T).medium.sum(axis=1)
-    return DoubleWellTransient(np.array(sig), np.array(med), np.array(H), float(cum.mean()),
+    return DoubleWellTransient(eta, np.array(sig), np.array(med), np.array(H), float(cum.mean()),
                                float(cum.std(ddof=1) / np.sqrt(n_walkers)))
 
 
@@ -346,6 +358,11 @@ class MixingTimes:
     tau_kramers: np.ndarray
     barrier_fit: float
     barrier_local: np.ndarray
+
+    @property
+    def ratio(self) -> np.ndarray:
+        """``tau / tau_kramers``."""
+        return self.tau / self.tau_kramers
 
 
 def mixing_times(temperatures, eta, n_grid) -> MixingTimes:
