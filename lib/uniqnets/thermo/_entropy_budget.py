@@ -32,6 +32,28 @@ class EntropyBudgetCases:
         return r.entropy - r.entropy[0] - r.total
 
     @property
+    def columns(self) -> dict:
+        """Per case (in order): ``case``, ``dH``, ``total``, ``medium`` at the last time, and
+        the smallest and largest ``gap`` over the times after 0 (nats)."""
+        names = list(self.cases)
+        last = {k: self.cases[k] for k in names}
+        return {"case": names,
+                "dH": [float(r.entropy[-1] - r.entropy[0]) for r in last.values()],
+                "total": [float(r.total[-1]) for r in last.values()],
+                "medium": [float(r.medium[-1]) for r in last.values()],
+                "gap_min": [float(self.gap(k)[1:].min()) for k in names],
+                "gap_max": [float(self.gap(k)[1:].max()) for k in names]}
+
+    @property
+    def summary(self) -> dict:
+        """``budget_error``, ``sign_rule_mismatches`` and ``displaced_vs_narrow``, the largest
+        difference of ``H(t)`` between the displaced and the centred narrow start (nats)."""
+        a, b = self.cases["narrow start, displaced"], self.cases["narrow start"]
+        return {"budget_error": self.budget_error,
+                "sign_rule_mismatches": self.sign_rule_mismatches,
+                "displaced_vs_narrow": float(np.abs(a.entropy - b.entropy).max())}
+
+    @property
     def budget_error(self) -> float:
         """Largest ``|total - (Delta H + medium)|`` over cases and times (nats)."""
         return float(max(np.abs(r.total - (r.entropy - r.entropy[0] + r.medium)).max()
@@ -70,6 +92,8 @@ def entropy_budget_cases(t_max=4.0, n_times=81, variance=0.1) -> EntropyBudgetCa
     >>> bc = entropy_budget_cases(2.0, 5)
     >>> list(bc.cases)[0], bool(bc.gap("broad start")[-1] < 0), bc.sign_rule_mismatches
     ('broad start', True, 0)
+    >>> [round(v, 3) for v in bc.columns["dH"]][:2]
+    [-3.15, 2.286]
     """
     t_max = check_real(t_max, "t_max", 0, lo_open=True)
     n_times = check_int(n_times, "n_times", 2, 10**6)
