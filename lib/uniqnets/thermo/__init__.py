@@ -71,12 +71,25 @@ trajectories", Phys. Rev. Lett. 105 (2010) 150607.
 """
 
 from ._binned import BinnedEntropy, binned_entropy_production
-from ._binned_tests import (BinnedConvergence, BinnedDoubleWell, binned_convergence_ou,
-                            binned_double_well)
+from ._binned_tests import (
+    BinnedConvergence,
+    BinnedDoubleWell,
+    binned_convergence_ou,
+    binned_double_well,
+)
 from ._chain import GaussianChainPath, sample_gaussian_chain
-from ._double_well import (DoubleWellChain, DoubleWellScan, DoubleWellTransient, MixingTimes,
-                           PathEstimate, double_well_chain, double_well_path_estimate,
-                           double_well_scan, double_well_transient, mixing_times)
+from ._double_well import (
+    DoubleWellChain,
+    DoubleWellScan,
+    DoubleWellTransient,
+    MixingTimes,
+    PathEstimate,
+    double_well_chain,
+    double_well_path_estimate,
+    double_well_scan,
+    double_well_transient,
+    mixing_times,
+)
 from ._entropy_budget import EntropyBudgetCases, entropy_budget_cases
 from ._fluctuation import FluctuationCheck, fluctuation_theorem_check
 from ._gaussian import (
@@ -87,9 +100,18 @@ from ._gaussian import (
     linear_gaussian_entropy_production,
     linear_gaussian_stationary_entropy_production,
 )
-from ._known_answers import (EulerLimit, FiniteChains, OUFluctuation, OURelaxation,
-                             QuadraticBalance, euler_limit, finite_chains, ou_fluctuation,
-                             ou_relaxation, quadratic_balance)
+from ._known_answers import (
+    EulerLimit,
+    FiniteChains,
+    OUFluctuation,
+    OURelaxation,
+    QuadraticBalance,
+    euler_limit,
+    finite_chains,
+    ou_fluctuation,
+    ou_relaxation,
+    quadratic_balance,
+)
 from ._markov import (
     MarkovEntropy,
     grid_transition_matrix,

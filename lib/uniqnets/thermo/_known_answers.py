@@ -18,8 +18,12 @@ from .._validate import check_array, check_int, check_real, check_rng
 from ._chain import sample_gaussian_chain
 from ._checks import spd, square
 from ._fluctuation import fluctuation_theorem_check
-from ._gaussian import (euler_ou_chain, gaussian_kl, linear_gaussian_entropy_production,
-                        linear_gaussian_stationary_entropy_production)
+from ._gaussian import (
+    euler_ou_chain,
+    gaussian_kl,
+    linear_gaussian_entropy_production,
+    linear_gaussian_stationary_entropy_production,
+)
 from ._markov import markov_entropy_production
 from ._ou import ou_stationary_entropy_production
 from ._path import path_entropy_production
