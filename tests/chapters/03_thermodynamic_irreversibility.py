@@ -8,10 +8,12 @@ from uniqnets.book import chance
 P4 = 6.4e-5
 
 
-@chance(P4)
+@chance(0.06)
 def check_fluctuation_theorem(rec):
     """The sample mean of exp(-sigma) is one within 4 standard errors, with ESS > 10 %."""
-    # independent stationary paths; the ESS bound keeps the standard error meaningful
+    # exp(-sigma) is heavy-tailed, so its z is not Gaussian and its ESS scatters widely: the
+    # rate is measured, not derived. Over 2000 seeds at 1500 paths the check failed at 5.2 %
+    # (ESS < 10 %: 4.8 %, |z| > 4: 0.45 %); over 500 seeds at 6000 paths at 5.4 % +- 1 %
     assert abs(rec["ft_ift"] - 1) < 4 * rec["ft_ift_se"], (rec["ft_ift"], rec["ft_ift_se"])
     assert rec["ft_ess_frac"] > 0.1, rec["ft_ess_frac"]
 
@@ -26,8 +28,8 @@ def check_mean_sigma_is_n_times_stationary_rate(rec):
 
 def check_some_paths_are_reversed(rec):
     """Between 5 % and 50 % of stationary paths have sigma < 0."""
-    # the exact fraction is ~ 20 % for this chain; with >= 1500 paths its binomial standard
-    # error is <= 1 %, so the bounds are > 15 standard errors away
+    # the fraction is 30-36 % over 2000 seeds at 1500 paths, whose binomial standard error
+    # is 1.2 %: both bounds are more than 10 standard errors away
     assert 0.05 < rec["ft_frac_negative"] < 0.5, rec["ft_frac_negative"]
 
 
