@@ -91,7 +91,7 @@ def check_quadratic_loss_is_reversible(rec):
 def check_quadratic_loss_violates_boltzmann_balance(rec):
     """On the quadratic loss the Boltzmann residual is far from zero."""
     # r_beta is a deterministic function of the pair: if balance held it would be exactly 0;
-    # the measured residual is ~ 0.1 with a sampling error of ~ 1 % at 20000 steps
+    # the measured residual is ~ 0.07 with a sampling error of ~ 1 % at 20000 steps
     assert rec["quadratic_residual"] > 0.01, rec["quadratic_residual"]
 
 

@@ -10,7 +10,8 @@ def _case(rec, name, key):
 def check_binned_estimate_is_a_lower_bound_above_its_bias(rec):
     """Every binning, bias subtracted, stays below the exact value and above 5 x its bias."""
     # a KL cannot grow under coarse-graining (lower bound); the factor 5 leaves room for
-    # the bias estimate n_pairs / N, which is ~ 3 % of the finest estimate at 60000 transitions
+    # the bias n_pairs / N: at the rerun's 150000 transitions the finest binning's estimate
+    # is ~ 0.3 against a bias ~ 0.02 (13 times it or more over 20 seeds)
     est, bias = np.asarray(rec["bin_estimate"])[:, -1], np.asarray(rec["bin_null_bias"])[:, -1]
     assert np.all(est - bias < rec["bin_exact"]), (est, bias, rec["bin_exact"])
     assert np.all(est > 5 * bias), (est, bias)
@@ -24,8 +25,9 @@ def check_coarse_grained_limit_is_below_the_exact_value(rec):
 
 def check_double_well_estimate_is_its_own_bias(rec):
     """On the double well the binned estimate is below 10 x its null bias."""
-    # the signal (coarse limit ~ 1e-6 per step) is far below the bias ~ n_pairs / N ~ 1e-4,
-    # so the estimate is the bias up to its sampling spread (a factor ~ 2)
+    # the signal (coarse-grained limit ~ 5e-5 per step) is far below the bias n_pairs / N
+    # (~ 5e-4 at the rerun's 60000 transitions, ~ 1e-4 at the default 300000), so the
+    # estimate is the bias up to its sampling spread, well within a factor 10
     assert rec["dw_bin_estimate"] < 10 * rec["dw_bin_null_bias"]
 
 
