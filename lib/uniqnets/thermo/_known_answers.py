@@ -117,7 +117,8 @@ class OUFluctuation:
     ``ift``, ``ift_se``, ``ess_frac``: sample mean of ``exp(-sigma)``, its standard error
     and effective sample size over the number of paths; ``frac_negative``,
     ``frac_negative_se``: fraction of paths with ``sigma < 0`` and its binomial standard
-    error; ``median_ratio``: the median of ``P_R / P_F = exp(-sigma)``."""
+    error; ``median_ratio``: the median of ``P_R / P_F = exp(-sigma)``, and
+    ``median_ratio_se`` its bootstrap standard error (200 resamplings of the paths)."""
 
     n_steps: int
     sigma_step: float
@@ -129,6 +130,7 @@ class OUFluctuation:
     frac_negative: float
     frac_negative_se: float
     median_ratio: float
+    median_ratio_se: float
 
     @property
     def exp_minus_mean(self) -> float:
@@ -181,10 +183,11 @@ def ou_fluctuation(A, D, eta, n_steps, n_paths, rng) -> OUFluctuation:
                                   log_density=lambda t, X: pi.logpdf(X)).total.sum(axis=1)
     ft = fluctuation_theorem_check(sig)
     f = ft.frac_negative
+    boot = [np.median(np.exp(-sig[rng.integers(0, n_paths, n_paths)])) for _ in range(200)]
     return OUFluctuation(n_steps, linear_gaussian_stationary_entropy_production(M, Q),
                          ft.mean_sigma, float(sig.std(ddof=1) / np.sqrt(n_paths)), ft.mean,
                          ft.stderr, ft.ess / ft.n, f, float(np.sqrt(f * (1 - f) / ft.n)),
-                         float(np.median(np.exp(-sig))))
+                         float(np.median(np.exp(-sig))), float(np.std(boot, ddof=1)))
 
 
 @dataclass(frozen=True)
