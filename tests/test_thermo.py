@@ -1,6 +1,7 @@
 """Unit tests of uniqnets.thermo against exact answers."""
 
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -587,3 +588,90 @@ def test_covariance_degeneracy_counts_switched_off_and_repeated_units():
     W[3], b[3], V[0, 3] = 0.0, 0.0, 0.0  # unit 3 switched off
     res = th.covariance_degeneracy(noise, net.flatten([(W, b), (V, c)]))
     assert (res.n_off, res.n_repeat) == (1, 1) and res.n_null == res.n_predicted == 8
+# -- experiments: known answers, the double well, the binned estimator's tests ----------
+
+
+def test_ou_relaxation_matches_closed_form():
+    # 4000 paths: a 5-sigma bound on each of 3 steps fails by chance with prob. < 2e-6
+    r = th.ou_relaxation(np.eye(2) + ROT, np.eye(2), 0.1, [1.0, 0.0], 3 * np.eye(2), 3, 4000, 1)
+    assert r.kl_formula_err < 1e-10
+    assert np.all(np.abs(r.z) < 5)
+    assert abs(r.mc_total - r.exact.sum()) < 5 * r.mc_total_se
+
+
+def test_ou_fluctuation_theorem_and_mean():
+    # IFT and the mean of sigma, 5-sigma bounds; 4000 stationary paths
+    f = th.ou_fluctuation(np.eye(2) + ROT, np.eye(2), 0.1, 3, 4000, 2)
+    assert abs(f.ift - 1) < 5 * f.ift_se
+    assert abs(f.mean_sigma - 3 * f.sigma_step) < 5 * f.mean_sigma_se
+    assert math.isclose(f.exp_minus_mean, math.exp(-3 * f.sigma_step))
+
+
+def test_euler_limit_first_order_and_factor_two():
+    lim = th.euler_limit(np.eye(2) + ROT, np.eye(2), [0.04, 0.02, 0.01])
+    assert abs(lim.preprint_ratio - 0.5) < 1e-12      # closed forms: rounding only
+    assert abs(lim.order - 1) < 0.1                   # Euler-Maruyama: O(eta)
+    # an equilibrium process (A symmetric, D = I) produces nothing at any step
+    eq = th.euler_limit(np.diag([1.0, 2.0]), np.eye(2), [0.04, 0.02])
+    assert abs(eq.rate) < 1e-12
+
+
+def test_finite_chains_known_values():
+    fc = th.finite_chains(5, 0.5, 0.2, 3)
+    assert abs(fc.metropolis) < 1e-15 and abs(fc.cycle - 0.3 * math.log(2.5)) < 1e-14
+
+
+def test_quadratic_balance_reversible_but_not_boltzmann():
+    qb = th.quadratic_balance(np.diag([1.0, 4.0]), 0.2, 0.1, 5000, 4)
+    assert abs(qb.sigma) < 1e-14 and qb.residual > 0.01
+    # an isotropic Hessian keeps Boltzmann balance with the shadow law: residual ~ 0
+    iso = th.quadratic_balance(np.eye(2), 0.2, 0.1, 5000, 4)
+    assert iso.residual < 1e-6
+
+
+def test_double_well_chain_is_a_probability_chain():
+    ch = th.double_well_chain(0.1, 0.2, 150)
+    assert np.allclose(ch.P.sum(axis=1), 1) and np.allclose(ch.pi @ ch.P, ch.pi, atol=1e-14)
+    # the stationary law is symmetric, as the loss is
+    assert np.allclose(ch.pi, ch.pi[::-1], atol=1e-12)
+
+
+def test_double_well_scan_scaling():
+    s = th.double_well_scan([0.1, 0.05, 0.025, 0.0125], 0.2, 300)
+    assert np.all(s.etas[:-1] > s.etas[1:])               # largest step first
+    assert abs(s.slope - 3) < 0.2 and abs(s.db_slope - 1) < 0.2
+    assert np.abs(s.ratio_sym - 1).max() < 1e-9
+
+
+def test_double_well_transient_budget_and_medium():
+    tr = th.double_well_transient(0.05, 0.2, 300, 20, 2000, 5)
+    assert tr.budget_error < 1e-9 and tr.sigma.min() > 0
+    # the path-wise medium term, a 5-sigma bound
+    assert abs(tr.medium_mc - tr.medium.sum()) < 5 * tr.medium_mc_se
+    assert tr.summary["time"] == 20 * 0.05
+
+
+def test_double_well_path_estimate_matches_exact():
+    est = th.double_well_path_estimate(0.1, 0.2, 300, 1000, 100, 6)
+    assert abs(est.z) < 5
+
+
+def test_mixing_times_follow_arrhenius():
+    mt = th.mixing_times([0.2, 0.1, 0.0625], 0.05, 300)
+    assert np.all(np.diff(mt.tau) > 0) and abs(mt.barrier_fit / 0.25 - 1) < 0.15
+    assert np.allclose(mt.ratio, mt.tau / mt.tau_kramers)
+
+
+def test_binned_estimators_are_lower_bounds():
+    bc = th.binned_convergence_ou(40000, [4, 8], 7, n_boot=4)
+    assert np.all(bc.estimate[:, -1] - bc.null_bias[:, -1] < bc.exact)
+    b = th.binned_double_well(0.05, 0.2, 300, 200, 8, n_boot=4)
+    assert 0 <= b.coarse < b.exact and b.n_transitions == 200 * 100
+
+
+def test_entropy_budget_cases_identities():
+    bc = th.entropy_budget_cases(2.0, 11)
+    assert bc.budget_error < 1e-10 and bc.sign_rule_mismatches == 0
+    assert bc.summary["displaced_vs_narrow"] < 1e-10
+    cols = bc.columns
+    assert cols["case"] == list(bc.cases) and min(cols["gap_min"][1:2]) >= 0

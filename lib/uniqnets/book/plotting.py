@@ -40,6 +40,7 @@ from ._figures_networks import *  # noqa: E402, F401, F403  (chapters 04-07)
 from ._figures_thermo import (  # noqa: E402, F401
     binned_convergence,
     entropy_balance,
+    markdown_table,
     ou_validation,
     step_size_scaling,
 )

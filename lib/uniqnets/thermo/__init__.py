@@ -42,6 +42,14 @@ What this subpackage offers (one subject per private module):
   counts, KL between forward and reversed counts; ``_binned``);
 * :func:`fluctuation_theorem_check` - ``E[exp(-sigma)]`` with its standard error
   (``_fluctuation``);
+* the experiments of the book's pages on irreversibility, each returning a frozen
+  dataclass: chains with known answers (:func:`ou_relaxation`, :func:`ou_fluctuation`,
+  :func:`euler_limit`, :func:`finite_chains`, :func:`quadratic_balance`;
+  ``_known_answers``), Langevin dynamics on a double well (:func:`double_well_scan`,
+  :func:`double_well_transient`, :func:`double_well_path_estimate`,
+  :func:`mixing_times`; ``_double_well``), the binned estimator against known values
+  (:func:`binned_convergence_ou`, :func:`binned_double_well`; ``_binned_tests``) and the
+  entropy budget of Corollary 15 (:func:`entropy_budget_cases`; ``_entropy_budget``);
 * :class:`MinibatchNoise` - the exact covariance of the mini-batch gradient of an
   :class:`uniqnets.models.Objective` (``_minibatch``);
 * experiments on a network's training chain: :func:`langevin_heat`,
@@ -70,8 +78,27 @@ trajectories", Phys. Rev. Lett. 105 (2010) 150607.
 """
 
 from ._binned import BinnedEntropy, binned_entropy_production
+from ._binned_tests import (
+    BinnedConvergence,
+    BinnedDoubleWell,
+    binned_convergence_ou,
+    binned_double_well,
+)
 from ._chain import GaussianChainPath, sample_gaussian_chain
 from ._degeneracy import CovarianceDegeneracy, covariance_degeneracy
+from ._double_well import (
+    DoubleWellChain,
+    DoubleWellScan,
+    DoubleWellTransient,
+    MixingTimes,
+    PathEstimate,
+    double_well_chain,
+    double_well_path_estimate,
+    double_well_scan,
+    double_well_transient,
+    mixing_times,
+)
+from ._entropy_budget import EntropyBudgetCases, entropy_budget_cases
 from ._fluctuation import FluctuationCheck, fluctuation_theorem_check
 from ._gaussian import (
     LinearGaussianEntropy,
@@ -80,6 +107,18 @@ from ._gaussian import (
     gaussian_kl,
     linear_gaussian_entropy_production,
     linear_gaussian_stationary_entropy_production,
+)
+from ._known_answers import (
+    EulerLimit,
+    FiniteChains,
+    OUFluctuation,
+    OURelaxation,
+    QuadraticBalance,
+    euler_limit,
+    finite_chains,
+    ou_fluctuation,
+    ou_relaxation,
+    quadratic_balance,
 )
 from ._linearised import (
     LinearisedCheck,
@@ -154,4 +193,12 @@ __all__ = [
     "mirror_fixed_points",
     "sgd_reversal_gap",
     "two_step_endpoints",
+    # experiments with known answers, the double well, the binned estimator's tests
+    "BinnedConvergence", "BinnedDoubleWell", "DoubleWellChain", "DoubleWellScan",
+    "DoubleWellTransient", "EntropyBudgetCases", "EulerLimit", "FiniteChains", "MixingTimes",
+    "OUFluctuation", "OURelaxation", "PathEstimate", "QuadraticBalance",
+    "binned_convergence_ou", "binned_double_well", "double_well_chain",
+    "double_well_path_estimate", "double_well_scan", "double_well_transient",
+    "entropy_budget_cases", "euler_limit", "finite_chains", "mixing_times", "ou_fluctuation",
+    "ou_relaxation", "quadratic_balance",
 ]
