@@ -22,7 +22,8 @@ that brings a network closest to a reference (weight matching).
 The subjects live in private modules: ``_mlp`` (:class:`MLP`), ``_objective``
 (:class:`Objective`: loss, gradient, per-sample gradients, Hessian-vector
 product), ``_training`` (the training maps, :func:`train`, :class:`Trajectory`)
-and ``_symmetry`` (permutations, alignment, rounding-error bounds).
+``_symmetry`` (permutations, alignment, rounding-error bounds) and ``_reproducibility``
+(batches of runs compared by a two-sample test).
 
 References
 ----------
@@ -35,6 +36,7 @@ modulo permutation symmetries", ICLR 2023.
 from ._mlp import ACTIVATIONS, MLP
 from ._objective import LOSSES as LOSSES  # public constants outside __all__, as before
 from ._objective import Objective
+from ._reproducibility import BatchComparison, batch_comparison
 from ._symmetry import (
     align,
     forward_error_bound,
@@ -54,6 +56,8 @@ from ._training import (
 )
 
 __all__ = [
+    "BatchComparison",
+    "batch_comparison",
     "ACTIVATIONS",
     "MLP",
     "Objective",
