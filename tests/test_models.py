@@ -284,3 +284,13 @@ def test_public_namespace_survives_the_split():
     assert models.ACTIVATIONS == ("tanh", "relu", "linear")
     assert models.LOSSES == ("mse", "xent") and models.METHODS == ("gd", "sgd", "langevin")
     from uniqnets.models import MLP, Objective, train, training_jvp  # noqa: F401
+
+
+def test_batch_comparison_identical_batches_and_a_real_change():
+    X = np.random.default_rng(0).standard_normal((10, 2))
+    obj = models.Objective(models.MLP((2, 2), "linear"), X, np.arange(10) % 2, "xent")
+    r = models.batch_comparison(obj, obj, [0, 1, 2, 3], [0, 1, 2, 3], [4, 5, 6, 7], 100, 1, 0.5)
+    # the same seeds give the same losses: KS distance 0, p = 1 exactly
+    assert r.p_same == 1.0 and np.array_equal(r.losses_a, r.losses_b)
+    # one step against a hundred on a convex loss: complete separation, p = 2 / C(8, 4)
+    assert r.p_changed == pytest.approx(2 / 70)
