@@ -31,7 +31,7 @@ def plot_collisions(collisions):
     >>> plt.close(fig)
     """
     fig, ax = plt.subplots()
-    for k, (wd, c) in enumerate(collisions.items()):
+    for k, c in enumerate(collisions.values()):
         jitter = k + 0.15 * np.random.default_rng(k).uniform(-1, 1, len(c.distance))
         ax.scatter(np.maximum(c.distance, 1e-16), jitter, s=14,
                    c=np.where(c.same, "C0", "C3"))

@@ -33,8 +33,9 @@ Units: exponents of maps are per step (natural log); of flows, per unit time.
 
 The private modules, by subject: ``_qr`` (the QR loop, :class:`QRResult`),
 ``_maps`` (maps, flows, RK4), ``_twins`` (twin trajectories), ``_reference``
-(reference systems) and ``_training`` (training runs and Hessians), ``_collisions`` (where independent runs
-end, modulo symmetries) and ``_edge`` (rounding, step size and the edge of stability).
+(reference systems), ``_training`` (training runs and Hessians), ``_collisions``
+(where independent runs end, modulo symmetries) and ``_edge`` (rounding, step size
+and the edge of stability).
 
 References
 ----------
