@@ -513,3 +513,83 @@ def test_training_spectrum_bad_input():
         sharpness(obj, theta0, k=theta0.size)
     with pytest.raises(TypeError, match="objective"):
         sharpness(None, theta0)
+
+
+# -- structural uniqueness: collisions, contraction, edge of stability ----------------------
+
+from uniqnets import lyapunov, models  # noqa: E402  (this block's subjects)
+
+
+def _quadratic():
+    """Least squares on two points with weight decay: H = diag(2 + 2 wd... ) constant."""
+    X = np.array([[1.0], [-1.0]])
+    return models.Objective(models.MLP((1, 1), "linear"), X, X, weight_decay=0.1)
+
+
+def test_jacobian_margin_of_a_quadratic_is_exact():
+    obj = _quadratic()
+    mu = lyapunov.hessian_spectrum(obj, np.zeros(2))
+    # a constant Hessian: the margin is min |1 - lr mu| to rounding
+    assert lyapunov.jacobian_margin(obj, np.zeros((3, 2)), 0.3) == pytest.approx(
+        np.abs(1 - 0.3 * mu).min(), rel=1e-12)
+
+
+def test_pair_contraction_of_a_quadratic_closes_at_the_linear_rate():
+    c = lyapunov.pair_contraction(_quadratic(), np.zeros(2), np.ones(2), 90, 0.1, n_saved=90)
+    # on a quadratic the gap contracts by exactly (1 - lr mu) per step along each eigenvector;
+    # the slowest one dominates after a few steps: the fitted slope matches to 1e-6
+    assert c.closes and c.rate_measured == pytest.approx(c.rate_predicted, rel=1e-6)
+    assert c.rate_predicted < 0 and c.relax_steps > 0
+
+
+def test_convex_objective_every_pair_collides():
+    X = np.random.default_rng(0).standard_normal((12, 2))
+    obj = models.Objective(models.MLP((2, 2), "linear"), X, np.arange(12) % 2, "xent",
+                           weight_decay=0.05)
+    th0 = np.random.default_rng(1).standard_normal((3, obj.model.n_params))
+    col = lyapunov.converged_collisions(obj, th0, 50, 0.5, X, np.arange(12) % 2)
+    # a strictly convex loss has one minimum: every polished pair is within the polish bound
+    assert col.fraction == 1.0 and col.function_distance.max() < 1e-6
+    assert len(col.pairs) == 3 and col.accuracy.shape == (3,)
+
+
+def test_perturbed_reruns_rerun_is_exact_and_float32_is_close():
+    X = np.random.default_rng(0).standard_normal((8, 2))
+    net = models.MLP((2, 3, 2), "tanh")
+    obj = models.Objective(net, X, np.arange(8) % 2, "xent", weight_decay=0.01)
+    r = lyapunov.perturbed_reruns(obj, net.init(np.random.default_rng(1)), 80, 0.1,
+                                  np.arange(8)[::-1])
+    # the same operations give the same bits; float32 rounding of ~1e-7 relative, a contracting
+    # run keeps it below 1e-4
+    assert r.gaps["rerun"].max() == 0 and r.gaps["float32"].max() < 1e-4
+    assert 0 < r.gaps["one bit"][0] < 1e-15 and r.lam_se > 0
+
+
+def test_catapult_run_on_a_quadratic_sits_at_the_fraction():
+    c = lyapunov.catapult_run(_quadratic(), np.zeros(2), 0.5, 20, n_saved=5)
+    # constant Hessian: eta mu_max = 2 f exactly, and the run converges to the unique minimum
+    assert np.allclose(c.edge, 1.0) and not c.passes_edge and c.converged
+    assert c.polished_twin < 1e-12
+
+
+def test_depth_exponents_fraction_sets_the_step_size():
+    X = np.random.default_rng(0).standard_normal((10, 2))
+    y = np.arange(10) % 2
+    r = lyapunov.depth_exponents(X, y, 3, [2, 3], 0.01, 40, 0, fraction=0.4)
+    m = models.MLP((2, 3, 2), "tanh")
+    obj = models.Objective(m, X, y, "xent", weight_decay=0.01)
+    mu0 = lyapunov.sharpness(obj, m.init(np.random.default_rng(0)))[0]
+    # eta = f * 2 / mu_max(H_0) exactly, and the run starts at eta mu_max = 0.8 < 2
+    assert r.lrs[0] == pytest.approx(0.8 / mu0, rel=1e-10)
+    assert r.edge[0] >= 0.8 - 1e-9 and np.all(np.isfinite(r.se))
+    with pytest.raises(ValueError, match="exactly one"):
+        lyapunov.depth_exponents(X, y, 3, [2], 0.01, 40, 0)
+
+
+def test_amplification_scan_of_a_convex_model_never_grows():
+    X = np.random.default_rng(0).standard_normal((8, 3))
+    obj = models.Objective(models.MLP((3, 2), "linear"), X, np.arange(8) % 2, "xent",
+                           weight_decay=0.01)
+    r = lyapunov.amplification_scan(obj, [0, 1], [0.5, 0.95], 40, [2, 3])
+    # convex: every exponent ln|1 - eta mu| < 0 below the edge, and distances never grow
+    assert r.lam.shape == (2, 2) and np.all(r.lam < 0) and np.all(r.growth <= 1 + 1e-6)

@@ -344,3 +344,11 @@ def test_find_minimum_reaches_a_strict_minimum():
                             net.init(rng), gd_steps=200)
     assert m.grad_norm < 1e-8 and m.eigenvalues[0] > 0
     np.testing.assert_allclose(m.hessian, m.hessian.T)
+def test_batch_comparison_identical_batches_and_a_real_change():
+    X = np.random.default_rng(0).standard_normal((10, 2))
+    obj = models.Objective(models.MLP((2, 2), "linear"), X, np.arange(10) % 2, "xent")
+    r = models.batch_comparison(obj, obj, [0, 1, 2, 3], [0, 1, 2, 3], [4, 5, 6, 7], 100, 1, 0.5)
+    # the same seeds give the same losses: KS distance 0, p = 1 exactly
+    assert r.p_same == 1.0 and np.array_equal(r.losses_a, r.losses_b)
+    # one step against a hundred on a convex loss: complete separation, p = 2 / C(8, 4)
+    assert r.p_changed == pytest.approx(2 / 70)

@@ -246,3 +246,15 @@ CASES = [
     ),
     Case("Minimum", exempt="a result container built by find_minimum"),
 ]
+CASES += [
+    Case("BatchComparison", exempt="a result container that batch_comparison builds"),
+    Case(
+        "batch_comparison", models.batch_comparison,
+        valid=dict(objective=OBJ, test_objective=OBJ, seeds_a=[0, 1], seeds_b=[2, 3],
+                   seeds_c=[4, 5], n_steps=2, n_steps_changed=1, lr=0.1),
+        bad=dict(objective=OBJECTIVE, test_objective=OBJECTIVE,
+                 seeds_a=ARRAY + [([0], ValueError), ([-1, 2], ValueError)],
+                 seeds_b=ARRAY + [([0], ValueError)], seeds_c=ARRAY + [([-1, 2], ValueError)],
+                 n_steps=POS_INT, n_steps_changed=POS_INT, lr=POS_REAL),
+    ),
+]

@@ -33,7 +33,9 @@ Units: exponents of maps are per step (natural log); of flows, per unit time.
 
 The private modules, by subject: ``_qr`` (the QR loop, :class:`QRResult`),
 ``_maps`` (maps, flows, RK4), ``_twins`` (twin trajectories), ``_reference``
-(reference systems) and ``_training`` (training runs and Hessians).
+(reference systems), ``_training`` (training runs and Hessians), ``_collisions``
+(where independent runs end, modulo symmetries) and ``_edge`` (rounding, step size
+and the edge of stability).
 
 References
 ----------
@@ -50,6 +52,23 @@ J. Cohen, S. Kaur, Y. Li, J. Z. Kolter, A. Talwalkar, "Gradient descent on neura
 networks typically occurs at the edge of stability", ICLR 2021 (sharpness vs 2/eta).
 """
 
+from ._collisions import (
+    Collisions,
+    Contraction,
+    converged_collisions,
+    jacobian_margin,
+    pair_contraction,
+)
+from ._edge import (
+    AmplificationScan,
+    CatapultRun,
+    DepthExponents,
+    PerturbedReruns,
+    amplification_scan,
+    catapult_run,
+    depth_exponents,
+    perturbed_reruns,
+)
 from ._maps import LyapunovResult, lyapunov_spectrum, lyapunov_spectrum_flow, rk4_map
 from ._qr import QRResult, finite_time_exponents, gaussian_product_exponents, qr_exponents
 from ._reference import ReferenceFlow, ReferenceMap, henon, logistic, lorenz
@@ -65,6 +84,19 @@ from ._training import (
 from ._twins import TwinResult, predicted_divergence_time, twin_divergence
 
 __all__ = [
+    "AmplificationScan",
+    "CatapultRun",
+    "Collisions",
+    "Contraction",
+    "DepthExponents",
+    "PerturbedReruns",
+    "amplification_scan",
+    "catapult_run",
+    "converged_collisions",
+    "depth_exponents",
+    "jacobian_margin",
+    "pair_contraction",
+    "perturbed_reruns",
     "LyapunovResult",
     "QRResult",
     "ReferenceFlow",

@@ -24,8 +24,9 @@ The subjects live in private modules: ``_mlp`` (:class:`MLP`), ``_objective``
 product), ``_training`` (the training maps, :func:`train`, :class:`Trajectory`)
 ``_symmetry`` (permutations, alignment, rounding-error bounds), ``_comparison``
 (experiments on when two networks are the same: :func:`symmetry_check`,
-:func:`equivariance_gap`, :func:`rescaling_check`, :func:`pair_distances`) and
-``_minimum`` (:func:`find_minimum`: gradient descent, then Newton's method).
+:func:`equivariance_gap`, :func:`rescaling_check`, :func:`pair_distances`),
+``_minimum`` (:func:`find_minimum`: gradient descent, then Newton's method) and
+``_reproducibility`` (batches of runs compared by a two-sample test).
 
 References
 ----------
@@ -49,6 +50,7 @@ from ._minimum import Minimum, find_minimum
 from ._mlp import ACTIVATIONS, MLP
 from ._objective import LOSSES as LOSSES  # public constants outside __all__, as before
 from ._objective import Objective
+from ._reproducibility import BatchComparison, batch_comparison
 from ._symmetry import (
     align,
     forward_error_bound,
@@ -68,6 +70,8 @@ from ._training import (
 )
 
 __all__ = [
+    "BatchComparison",
+    "batch_comparison",
     "ACTIVATIONS",
     "EquivarianceGap",
     "MLP",
