@@ -417,3 +417,69 @@ def test_images():
         assert im.shape == (50, 50) and im.min() >= 0 and im.max() <= 1 and im.std() > 0.05
     with pytest.raises(ValueError, match="name"):
         E.sample_image("panda")
+
+
+# -- Sec. VI and VII measured over depth (entanglement._applications) ------------------------
+
+def _chain(k=16, n=64, depth=30, m=4, seed=0, track=None):
+    rng = np.random.default_rng(seed)
+    return E.train_maxlikelihood(rng.standard_normal(k), n, depth, rng,
+                                 track=rng.standard_normal((k, m)) if track is None
+                                 else track).tracked
+
+
+def test_first_depth_from_counts_from_the_last_failure():
+    assert E.first_depth_from([True, True]) == 0
+    assert E.first_depth_from([False, False, True]) == 2
+    assert E.first_depth_from([True, False]) == -1   # fails at the last depth: never
+
+
+def test_key_errors_match_a_direct_count_and_the_angle():
+    P = _chain()
+    msg = np.random.default_rng(1).integers(0, 2, 16)
+    out = E.key_errors(P, [msg, 1 - msg], 4)
+    # the key comparison does not depend on the message: a direct count of differing bits
+    for L in (0, 5, 30):
+        key = E.binarize(P.train_directions[L])
+        for j in range(4):
+            own = E.binarize(P.directions[L][:, j])
+            direct = min(np.mean(key != own), np.mean(key == own))
+            assert out.ber[L, j] == direct
+    # the errors vanish with depth, as the angle predicts: alignment at rate Delta > 0
+    assert np.all(out.ber[-1] == 0) and np.all(out.first_error_free >= 0)
+    assert out.worst_ratio < 1
+
+
+def test_eavesdroppers_on_a_reused_pad():
+    P = _chain(m=2, seed=3)
+    Q = _chain(m=1, seed=4)
+    m1 = np.random.default_rng(5).integers(0, 2, 16)
+    m2 = 1 - m1
+    eve = E.eavesdrop(P, Q, m1, m2, eve=0, second_input=1)
+    # at depth 30 of a 16-wide chain every output is +-w_L to many digits: the same key
+    assert eve.key_change == 0 and eve.two_time_pad == 0 and eve.known_plaintext == 0
+    assert eve.same_model == 0
+
+
+def test_recovery_scan_is_the_psnr_identity_with_the_right_sign():
+    rng = np.random.default_rng(6)
+    img = rng.uniform(size=16)
+    P = _chain(track=img[:, None], seed=7)
+    rs = E.recovery_scan(img, P, 0, [1.0, 100.0])
+    assert np.allclose(rs.psnr_adversarial, 10 * np.log10(16 / np.array([1.0, 1e4])),
+                       atol=1e-9)
+    # with the right sign Eq. (eq-psnr) holds at every depth, to rounding
+    assert np.allclose(rs.psnr_known_sign, rs.psnr_predicted, atol=1e-6)
+    # gain over no recovery is independent of alpha with the right sign
+    assert np.allclose(rs.gain_known_sign[0], rs.gain_known_sign[1], atol=1e-6)
+    assert rs.break_even[0] == rs.break_even[1] >= 0
+    assert list(rs.first_recognisable(1e6)) == [-1, -1]
+
+
+def test_measured_alignment_rate_is_the_lyapunov_gap():
+    k, n = 8, 32
+    P = _chain(k, n, depth=600, m=6, seed=8)
+    rate, se = E.measured_alignment_rate(P, 100)
+    # independent layers: 4 standard errors (chance failure 6e-5); the rate formula's
+    # finite-size bias is far below se here
+    assert abs(rate - E.alignment_rate(k, n)) < 4 * se

@@ -57,6 +57,12 @@ W4 = np.array([0.5, -0.2, 0.1, -0.9])
 X4 = np.random.default_rng(1).standard_normal((4, 3))
 LAYERS4 = [np.random.default_rng(2).standard_normal((4, 4)) for _ in range(3)]
 M2 = np.array([[5.0, 0.3], [4.0, 1.0]])
+_R = np.random.default_rng(4)
+TRACKED = E.train_maxlikelihood(_R.standard_normal(4), 8, 4, _R,
+                                track=_R.standard_normal((4, 3))).tracked
+OTHER = E.train_maxlikelihood(_R.standard_normal(4), 8, 4, _R,
+                              track=_R.standard_normal((4, 1))).tracked
+NOT_TRACKED = [(None, TypeError), (np.ones((4, 4)), TypeError), ("P", TypeError)]
 
 
 def _train(**kw):
@@ -82,6 +88,33 @@ def _propagation_methods(tol=0.01, c=1.0):
 
 CASES = [
     Case("SELECTIONS", exempt="a constant tuple of strings, not a function"),
+    Case("KeyErrors", exempt="result container built by key_errors"),
+    Case("Eavesdropping", exempt="result container built by eavesdrop"),
+    Case("Recovery", exempt="result container built by recovery_scan"),
+    Case("first_depth_from", E.first_depth_from, valid={"good": [False, True, True]},
+         bad={"good": ARRAY + [([], ValueError)]}),
+    Case("key_errors", E.key_errors,
+         valid={"tracked": TRACKED, "messages": [np.array([1, 0, 1, 0])], "n_receivers": 2},
+         bad={"tracked": NOT_TRACKED,
+              "messages": [(None, TypeError), ("1010", TypeError), ([], TypeError),
+                           ([np.ones(5)], ValueError)],
+              "n_receivers": POS_INT + [(4, ValueError)]}),
+    Case("eavesdrop", E.eavesdrop,
+         valid={"tracked": TRACKED, "other": OTHER, "m1": [1, 0, 1, 0], "m2": [0, 0, 1, 1],
+                "eve": 0, "second_input": 1},
+         bad={"tracked": NOT_TRACKED, "other": NOT_TRACKED,
+              "m1": BITS[:3] + [(np.ones(5), ValueError)],
+              "m2": BITS[:3] + [(np.ones(5), ValueError)],
+              "eve": NONNEG_INT + [(3, ValueError)],
+              "second_input": NONNEG_INT + [(3, ValueError)]}),
+    Case("recovery_scan", E.recovery_scan,
+         valid={"image": np.full(4, 0.5), "tracked": TRACKED, "unrelated": 2, "alphas": [3.0]},
+         bad={"image": ARRAY + [(np.ones(5), ValueError), (np.full(4, NAN), ValueError)],
+              "tracked": NOT_TRACKED, "unrelated": NONNEG_INT + [(3, ValueError)],
+              "alphas": ARRAY + [([], ValueError), ([0.0], ValueError), ([INF], ValueError)]}),
+    Case("measured_alignment_rate", E.measured_alignment_rate,
+         valid={"tracked": TRACKED, "start": 1},
+         bad={"tracked": NOT_TRACKED, "start": NONNEG_INT + [(3, ValueError)]}),
     Case("GDResult", exempt="result container built by gradient_descent"),
     Case("MaxLikelihoodModel", _model_methods,
          valid={"l": 1, "depth": 2, "X": X4, "keep_directions": True},

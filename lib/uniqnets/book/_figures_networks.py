@@ -15,6 +15,9 @@ __all__ = [
     "plot_collapsed_fraction",
     "plot_depth_exponents",
     "plot_gd_collapse",
+    "plot_image_row",
+    "key_decryption_panels",
+    "recovery_panels",
     "plot_key_decryption",
     "plot_linear_equivalence",
     "plot_loss_histograms",
@@ -410,6 +413,102 @@ def _image_panel(ax, img, title, fontsize=7, **imshow):
     ax.grid(False)
     if title:
         ax.set_title(title, fontsize=fontsize)
+
+
+def key_decryption_panels(tracked, messages, depths_shown, receiver: int = 0):
+    """The image rows of the book's Fig. 8: message, ciphertext, a receiver's decryptions.
+
+    Parameters
+    ----------
+    tracked : uniqnets.entanglement.Propagation
+        The chain with its tracked inputs (directions kept).
+    messages : mapping of str to array of bits (side, side)
+        The messages, one row each.
+    depths_shown : sequence of int
+        Depths of the decryptions shown.
+    receiver : int
+        The tracked input that decrypts.
+
+    Returns
+    -------
+    list of list of (str, array (side, side))
+        Input of :func:`plot_key_decryption`.
+    """
+    from uniqnets import entanglement as E
+
+    depth = tracked.train_directions.shape[0] - 1
+    panels = []
+    for m in messages.values():
+        shape, m = m.shape, m.ravel()
+        keys = {L: E.binarize(tracked.train_directions[L]) for L in (depth, *depths_shown)}
+        row = [("message", m), ("ciphertext", keys[depth] ^ m)]
+        row += [(f"Bob, L = {L}", E.decrypt(keys[L] ^ m, tracked.directions[L][:, receiver]))
+                for L in depths_shown]
+        panels.append([(title, img.reshape(shape)) for title, img in row])
+    return panels
+
+
+def recovery_panels(image, unrelated_image, tracked, unrelated: int, alphas, depths_shown):
+    """The image rows of the book's Fig. 9: y, the unrelated image, recoveries by depth.
+
+    Parameters
+    ----------
+    image, unrelated_image : arrays (side, side)
+        The hidden image and the image whose output is subtracted.
+    tracked : uniqnets.entanglement.Propagation
+        The chain; its tracked input ``unrelated`` is ``unrelated_image``.
+    unrelated : int
+        That column.
+    alphas : sequence of float
+        Noise factors, one row each.
+    depths_shown : sequence of int
+        Depths of the recoveries shown (sign read off the data).
+
+    Returns
+    -------
+    list of list of (str, array (side, side))
+        Input of :func:`plot_recovery`.
+    """
+    from uniqnets import entanglement as E
+
+    depth = tracked.train_directions.shape[0] - 1
+
+    def hidden(alpha, L):
+        return E.adversarial_example(image, tracked.train_directions[L], alpha)
+
+    return [[(f"y, α = {a:g}", hidden(a, depth)), ("unrelated image", unrelated_image)]
+            + [(f"L = {L}", E.recover(hidden(a, L), tracked.directions[L][:, unrelated], a,
+                                      sign="auto")) for L in depths_shown] for a in alphas]
+
+
+def plot_image_row(images, side):
+    """Titled binary images of ``side x side`` pixels side by side (Chapter 18's two-time pad).
+
+    Parameters
+    ----------
+    images : list of (str, array with side**2 entries)
+        Titles and images (bits or numbers; drawn in gray, dark for 1).
+    side : int
+        Pixels per side.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> fig = plot_image_row([("a", np.eye(3).ravel()), ("b", np.ones(9))], 3)
+    >>> len(fig.axes)
+    2
+    >>> plt.close(fig)
+    """
+    fig, axes = plt.subplots(1, len(images), figsize=(2 * len(images), 2.2), squeeze=False)
+    for ax, (title, img) in zip(axes[0], images, strict=True):
+        _image_panel(ax, np.reshape(img, (side, side)), title, fontsize=8, cmap="gray_r",
+                     interpolation="nearest")
+    fig.tight_layout()
+    return fig
 
 
 def plot_key_decryption(panels, depths, ber, ber_pred, floor):

@@ -50,7 +50,10 @@ The subpackage holds one subject per file (all names are re-exported here):
   :func:`bit_error_rate`, :func:`predicted_bit_error_rate`;
 * ``_adversarial``: Sec. VII, :func:`adversarial_example`, :func:`recover`,
   :func:`psnr`, :func:`predicted_psnr`;
-* ``_images``: :func:`binary_messages`, :func:`sample_image`.
+* ``_images``: :func:`binary_messages`, :func:`sample_image`;
+* ``_applications``: Sec. VI and VII measured at every depth, :func:`key_errors`,
+  :func:`eavesdrop`, :func:`recovery_scan`, :func:`measured_alignment_rate`,
+  :func:`first_depth_from`.
 
 References
 ----------
@@ -65,6 +68,16 @@ STOC 2002.
 """
 
 from ._adversarial import adversarial_example, predicted_psnr, psnr, recover
+from ._applications import (
+    Eavesdropping,
+    KeyErrors,
+    Recovery,
+    eavesdrop,
+    first_depth_from,
+    key_errors,
+    measured_alignment_rate,
+    recovery_scan,
+)
 from ._algorithm import MaxLikelihoodModel, select_rows, train_maxlikelihood
 from ._common import SELECTIONS
 from ._geometry import angular_loss, chord_loss, cone_fraction, spacetime_cosine
@@ -76,9 +89,12 @@ from ._spectra import alignment_rate, sample_training_growth, selected_exponents
 
 __all__ = [
     "SELECTIONS",
+    "Eavesdropping",
     "GDResult",
+    "KeyErrors",
     "MaxLikelihoodModel",
     "Propagation",
+    "Recovery",
     "adversarial_example",
     "alignment_rate",
     "angular_loss",
@@ -88,14 +104,19 @@ __all__ = [
     "chord_loss",
     "cone_fraction",
     "decrypt",
+    "eavesdrop",
     "encrypt",
+    "first_depth_from",
     "gradient_descent",
     "gradient_descent_closed_form",
+    "key_errors",
+    "measured_alignment_rate",
     "predicted_bit_error_rate",
     "predicted_psnr",
     "propagate",
     "psnr",
     "recover",
+    "recovery_scan",
     "sample_image",
     "sample_training_growth",
     "select_rows",
