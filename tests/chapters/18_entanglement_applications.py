@@ -88,4 +88,5 @@ def check_alignment_rate_matches_the_gap(rec):
     # finite-size bias of the rate formula at these widths
     err = abs(rec["rate_measured"] - rec["rate_predicted"])
     assert err < 4 * rec["rate_measured_se"] + 1e-4, \
-        f"{rec['rate_measured']:.4f} +- {rec['rate_measured_se']:.4f} vs {rec['rate_predicted']:.4f}"
+        f"{rec['rate_measured']:.4f} +- {rec['rate_measured_se']:.4f} " \
+        f"vs {rec['rate_predicted']:.4f}"

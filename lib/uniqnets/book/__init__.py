@@ -36,7 +36,7 @@ from ._record import (
     record,
     to_builtin,
 )
-from ._table import table
+from ._table import Table, table
 from ._verdict import (
     BADGES,
     KEY_PREFIX,
@@ -55,7 +55,8 @@ from ._verdict import (
 from .plotting import STYLE, use_style
 
 __all__ = ["BADGES", "GLUE_PREFIX", "JSON_MIME", "KEY_PREFIX", "LITERAL_STATUS", "RECORDED",
-           "STATUSES", "STYLE", "CheckResult", "LedgerRow", "Quoted", "VerdictCall", "chance",
+           "STATUSES", "STYLE", "CheckResult", "LedgerRow", "Quoted", "Table", "VerdictCall",
+           "chance",
            "dump", "format_glued", "glue_parameters", "ledger_rows", "read_records", "rec",
            "record", "robustness", "run_checks", "status_is_computed", "table", "to_builtin",
            "use_style", "verdict", "verdict_calls", "verdict_markdown", "verdict_summary"]

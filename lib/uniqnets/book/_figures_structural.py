@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["md_table", "plot_catapult", "plot_collisions", "plot_contraction",
+__all__ = ["plot_catapult", "plot_collisions", "plot_contraction",
            "plot_epsilon_plateau"]
 
 
@@ -125,32 +125,3 @@ def plot_catapult(runs, labels):
     return fig
 
 
-def md_table(rows, index=None):
-    """A list of dicts (one per row, same keys) as a Markdown table to display.
-
-    Parameters
-    ----------
-    rows : list of dict, or dict of str to dict
-        The rows; with a dict, its keys become a first column named ``index``.
-    index : str, optional
-        Name of the first column when ``rows`` is a dict.
-
-    Returns
-    -------
-    IPython.display.Markdown
-
-    Examples
-    --------
-    >>> print(md_table([{"a": 1, "b": "x"}]).data)
-    | a | b |
-    |---|---|
-    | 1 | x |
-    """
-    from IPython.display import Markdown
-
-    if isinstance(rows, dict):
-        rows = [{index or "": k, **v} for k, v in rows.items()]
-    cols = list(rows[0])
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(str(r[c]) for c in cols) + " |" for r in rows]
-    return Markdown("\n".join(lines))

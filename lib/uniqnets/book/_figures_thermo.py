@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["binned_convergence", "entropy_balance", "markdown_table", "ou_validation",
+__all__ = ["binned_convergence", "entropy_balance", "ou_validation",
            "step_size_scaling"]
 
 
@@ -182,50 +182,3 @@ def entropy_balance(times, cases):
     return fig
 
 
-def markdown_table(columns, formats=None, default=""):
-    """A small table of computed values, as Markdown the book renders (measured vs exact).
-
-    Parameters
-    ----------
-    columns : mapping of str to sequence
-        Header -> the column's values; all columns have the same length. ``None`` shows
-        as a dash (a cell with no value).
-    formats : mapping of str to str, or str, optional
-        Header -> a format spec (``".3f"``), or one spec for every numeric column.
-    default : str
-        The spec of columns that ``formats`` does not name (strings always show as given).
-
-    Returns
-    -------
-    IPython.display.Markdown
-        Shown when it is a cell's last expression; its ``data`` is the Markdown text.
-
-    Examples
-    --------
-    >>> print(markdown_table({"eta": [0.1, 0.05], "sigma": [None, 1.2e-4]},
-    ...                      {"sigma": ".1e"}).data)
-    | eta | sigma |
-    |---|---|
-    | 0.1 | — |
-    | 0.05 | 1.2e-04 |
-    """
-    from IPython.display import Markdown
-
-    if isinstance(formats, str):
-        formats, default = {}, formats
-    formats = dict(formats or {})
-    heads = list(columns)
-    lengths = {len(columns[h]) for h in heads}
-    if len(lengths) != 1:
-        raise ValueError(f"columns must have the same length, got lengths {sorted(lengths)}")
-
-    def cell(value, spec):
-        if value is None:
-            return "—"
-        return str(value) if isinstance(value, str) else format(value, spec)
-
-    rows = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
-    for i in range(lengths.pop()):
-        rows.append("| " + " | ".join(cell(columns[h][i], formats.get(h, default))
-                                      for h in heads) + " |")
-    return Markdown("\n".join(rows))

@@ -202,11 +202,16 @@ def verdict(claim, status, because, evidence=None, where=None) -> None:
                  "text/plain": f"Verdict on {claim}: {status}"}, raw=True)
 
 
-def verdict_summary() -> str:
-    """The verdicts recorded so far in this kernel, as a Markdown table (and shown).
+def verdict_summary():
+    """The verdicts recorded so far in this kernel, as a table (shown as a cell's result).
 
     The last cell of a page calls it under the heading *Verdicts*: one row per claim, its
     status as a badge and a link to its box, where the evidence is. Nothing is typed.
+
+    Returns
+    -------
+    uniqnets.book.Table
+        Markdown text that a notebook shows as a table.
 
     Examples
     --------
@@ -216,6 +221,7 @@ def verdict_summary() -> str:
     | {ref}`U9 <verdict-u9>` | {bdg-danger}`fails` | a split obeys it. |
     """
     from ._record import RECORDED
+    from ._table import Table
 
     rows = ["| claim | verdict | why |", "|---|---|---|"]
     for key, rec in RECORDED.items():
@@ -225,15 +231,7 @@ def verdict_summary() -> str:
         first = first.replace("|", "\\|")
         rows.append(f"| {{ref}}`{rec['claim']} <{label(rec['claim'])}>` | "
                     f"{{bdg-{BADGES[rec['status']]}}}`{rec['status']}` | {first} |")
-    text = "\n".join(rows)
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # pragma: no cover
-        return text
-    if get_ipython() is not None:
-        display({"text/markdown": text, "text/plain": text}, raw=True)
-    return text
+    return Table("\n".join(rows))
 
 
 # ---------------------------------------------------------------------------------

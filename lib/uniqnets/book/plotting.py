@@ -41,7 +41,6 @@ from ._figures_structural import *  # noqa: E402, F401, F403  (pages 09-10)
 from ._figures_thermo import (  # noqa: E402, F401
     binned_convergence,
     entropy_balance,
-    markdown_table,
     ou_validation,
     step_size_scaling,
 )

@@ -68,6 +68,7 @@ STOC 2002.
 """
 
 from ._adversarial import adversarial_example, predicted_psnr, psnr, recover
+from ._algorithm import MaxLikelihoodModel, select_rows, train_maxlikelihood
 from ._applications import (
     Eavesdropping,
     KeyErrors,
@@ -78,7 +79,6 @@ from ._applications import (
     measured_alignment_rate,
     recovery_scan,
 )
-from ._algorithm import MaxLikelihoodModel, select_rows, train_maxlikelihood
 from ._common import SELECTIONS
 from ._geometry import angular_loss, chord_loss, cone_fraction, spacetime_cosine
 from ._gradient import GDResult, gradient_descent, gradient_descent_closed_form
