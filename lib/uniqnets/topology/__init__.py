@@ -22,7 +22,7 @@ per private module):
   distance between them (:func:`trajectory_study`, :func:`compare_clouds`,
   :func:`pair_table`, :func:`alignment_study`, :func:`sampling_study`,
   :func:`convex_contraction`; ``_run_pairs``), complexes across scales and projections
-  (:func:`isomorphism_scan`, :func:`projection_study`; ``_scale_scan``), random curves
+  (:func:`isomorphism_scan`, :func:`scan_summary`, :func:`projection_study`; ``_scale_scan``), random curves
   (:func:`random_polyline`, :func:`random_curve_study`, :func:`near_miss_refinement`;
   ``_random_curves``), and clouds with known answers (:func:`evenly_spaced_circle`,
   :func:`circle_h1_bar`, :func:`noisy_circle`, :func:`stability_validation`;
@@ -70,7 +70,8 @@ from ._random_curves import (CurveStudy, NearMisses, near_miss_refinement,
 from ._run_pairs import (AlignmentStudy, CloudComparison, ConvexContraction, SamplingStudy,
                          TrajectoryStudy, alignment_study, compare_clouds, convex_contraction,
                          pair_table, sampling_study, trajectory_study)
-from ._scale_scan import IsomorphismScan, ProjectionStudy, isomorphism_scan, projection_study
+from ._scale_scan import (IsomorphismScan, ProjectionStudy, isomorphism_scan, projection_study,
+                          scan_summary)
 
 __all__ = [
     "ISOMORPHIC",
@@ -110,6 +111,7 @@ __all__ = [
     "random_curve_study",
     "random_polyline",
     "sampling_study",
+    "scan_summary",
     "stability_validation",
     "trajectory_study",
 ]

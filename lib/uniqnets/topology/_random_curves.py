@@ -79,6 +79,13 @@ class CurveStudy:
                   for r in self.table]
         return "\n".join(lines)
 
+    def summary(self) -> dict:
+        """Intersection share in the first dimension, hits from d = 3, mean distances."""
+        t = self.table
+        return {"curve_p2": t[0, 1], "curve_p2_se": t[0, 2], "curve_hits_3up": self.hits_from(3),
+                "curve_dmax": int(t[-1, 0]), "curve_mean_first": t[0, 3],
+                "curve_mean_last": t[-1, 3], "curve_mean_last_se": t[-1, 4]}
+
     def hits_from(self, dim: int) -> int:
         """Number of intersecting pairs over all dimensions >= ``dim``."""
         rows = self.table[self.table[:, 0] >= dim]
@@ -135,6 +142,22 @@ class NearMisses:
     share: dict
     n_pairs: int
     threshold: float
+
+    def markdown(self) -> str:
+        """The shares as a Markdown table, one row per dimension."""
+        head = "| segments | " + " | ".join(map(str, self.n_segments)) + " |"
+        rule = "|---|" + "---|" * len(self.n_segments)
+        rows = [f"| $d = {d}$ | " + " | ".join(f"{v:.2f}" for v in s) + " |"
+                for d, s in self.share.items()]
+        return "\n".join([head, rule, *rows])
+
+    def summary(self) -> dict:
+        """The finest share and its standard error, per dimension."""
+        out = {}
+        for d in self.share:
+            out[f"curve_near{d}_last"] = float(self.share[d][-1])
+            out[f"curve_near{d}_last_se"] = self.se(d)
+        return out
 
     def se(self, dim: int) -> float:
         """Binomial standard error of the last (finest) share in dimension ``dim``."""

@@ -22,7 +22,8 @@ from ._persistence import rips_diagrams
 from ._polyline import polyline_distance
 from ._set_distance import hausdorff
 
-__all__ = ["IsomorphismScan", "ProjectionStudy", "isomorphism_scan", "projection_study"]
+__all__ = ["IsomorphismScan", "ProjectionStudy", "isomorphism_scan", "projection_study",
+           "scan_summary"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,33 @@ def isomorphism_scan(S1, S2, n_scales: int = 400) -> IsomorphismScan:
     return IsomorphismScan(scales=scales, codes=rips_isomorphism(S1, S2, scales), edges=edges,
                            rips_lo=float(lo), rips_hi=float(hi), cech_lo=float(lo / 2),
                            cech_hi=float(rho * hi))
+
+
+def scan_summary(scans) -> dict:
+    """The worst case over several :class:`IsomorphismScan` (e.g. one per optimiser).
+
+    Smallest share certified non-isomorphic inside, largest share undecided, scales at
+    the ends not certified isomorphic (summed), the smallest ``cech_lo`` and largest
+    ``cech_hi``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from uniqnets.topology import isomorphism_scan, scan_summary
+    >>> rng = np.random.default_rng(0)
+    >>> scan = isomorphism_scan(rng.random((8, 3)), rng.random((8, 3)), n_scales=50)
+    >>> scan_summary({"a": scan})["iso_ends_not_certified"]
+    0
+    """
+    scans = list(scans.values()) if isinstance(scans, dict) else list(scans)
+    if not scans or not all(isinstance(s, IsomorphismScan) for s in scans):
+        raise TypeError("scans must be a non-empty collection of IsomorphismScan")
+    each = [s.summary() for s in scans]
+    return {"iso_frac_not_iso_min": min(v["frac_not_iso"] for v in each),
+            "iso_frac_undecided_max": max(v["frac_undecided"] for v in each),
+            "iso_ends_not_certified": sum(v["n_ends_not_certified"] for v in each),
+            "cech_discrete_below": min(s.cech_lo for s in scans),
+            "cech_full_above": max(s.cech_hi for s in scans)}
 
 
 @dataclass(frozen=True)
