@@ -45,7 +45,7 @@ def evenly_spaced_circle(n: int, radius: float = 1.0, center=(0.0, 0.0)) -> np.n
     [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [-0.0, -1.0]]
     """
     n = check_int(n, "n", lo=1)
-    radius = check_real(radius, "radius", lo=0.0)
+    radius = check_real(radius, "radius", lo=0.0, lo_open=True)
     c = check_array(center, "center", shape=(2,))
     t = 2 * np.pi * np.arange(n) / n
     return np.c_[c[0] + radius * np.cos(t), c[1] + radius * np.sin(t)]
@@ -77,7 +77,7 @@ def circle_h1_bar(n: int, radius: float = 1.0) -> tuple:
     [1.0, 1.732051]
     """
     n = check_int(n, "n", lo=4)
-    radius = check_real(radius, "radius", lo=0.0)
+    radius = check_real(radius, "radius", lo=0.0, lo_open=True)
     return (float(2 * radius * np.sin(np.pi / n)),
             float(2 * radius * np.sin(np.pi * (-(-n // 3)) / n)))
 

@@ -54,7 +54,9 @@ def random_polyline(dim: int, n_segments: int, rng, extent: float | None = None
     dim = check_int(dim, "dim", lo=1)
     n_segments = check_int(n_segments, "n_segments", lo=1)
     rng = check_rng(rng)
-    extent = n_segments if extent is None else check_real(extent, "extent", lo=0.0)
+    if extent is None:
+        extent = n_segments
+    extent = check_real(extent, "extent", lo=0.0, lo_open=True)
     start = 2.0 / np.sqrt(dim) * rng.standard_normal(dim)
     steps = np.sqrt(extent / n_segments / dim) * rng.standard_normal((n_segments, dim))
     return np.cumsum(np.vstack([start, steps]), axis=0)
@@ -201,8 +203,8 @@ def near_miss_refinement(dims, n_segments, n_pairs: int, rng, extent: float = 50
     ns = tuple(check_int(n, "n_segments", lo=1) for n in np.atleast_1d(n_segments))
     n_pairs = check_int(n_pairs, "n_pairs", lo=2)
     rng = check_rng(rng)
-    extent = check_real(extent, "extent", lo=0.0)
-    threshold = check_real(threshold, "threshold", lo=0.0)
+    extent = check_real(extent, "extent", lo=0.0, lo_open=True)
+    threshold = check_real(threshold, "threshold", lo=0.0, lo_open=True)
     share = {dim: np.array([np.mean([polyline_distance(random_polyline(dim, n, rng, extent),
                                                        random_polyline(dim, n, rng, extent))
                                      < threshold for _ in range(n_pairs)]) for n in ns])

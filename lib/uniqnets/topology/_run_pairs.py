@@ -21,6 +21,7 @@ from scipy.spatial.distance import pdist
 
 from .. import data, models, stats
 from .._validate import check_int, check_real
+from ._checks import cloud
 from ._cloud import trajectory_cloud
 from ._diagram_distance import bottleneck, wasserstein
 from ._persistence import rips_diagrams
@@ -88,6 +89,8 @@ def compare_clouds(S1, S2, D1=None, D2=None) -> CloudComparison:
     >>> c.hausdorff, c.curve_distance, c.bottleneck
     (2.0, 2.0, (0.0, 0.0))
     """
+    S1 = cloud(S1, "S1")
+    S2 = cloud(S2, "S2", dim=S1.shape[1])
     D1 = rips_diagrams(S1) if D1 is None else D1
     D2 = rips_diagrams(S2) if D2 is None else D2
     return CloudComparison(
@@ -269,18 +272,14 @@ def trajectory_study(seed: int, optimizers=("gd", "sgd"), *, n_samples: int = 20
                          f"got {optimizers!r}")
     n_samples = check_int(n_samples, "n_samples", lo=2)
     hidden = check_int(hidden, "hidden", lo=1)
-    lr = check_real(lr, "lr", lo=0.0)
-    if lr == 0:
-        raise ValueError("lr must be > 0, got 0")
+    lr = check_real(lr, "lr", lo=0.0, lo_open=True)
     n_steps = check_int(n_steps, "n_steps", lo=1)
     save_every = check_int(save_every, "save_every", lo=1)
     if n_steps % save_every:
         raise ValueError(f"save_every must divide n_steps ({n_steps}), got {save_every}")
     batch_size = check_int(batch_size, "batch_size", lo=1, hi=n_samples)
     n_seeds = check_int(n_seeds, "n_seeds", lo=2)
-    perturbation = check_real(perturbation, "perturbation", lo=0.0)
-    if perturbation == 0:
-        raise ValueError("perturbation must be > 0, got 0")
+    perturbation = check_real(perturbation, "perturbation", lo=0.0, lo_open=True)
 
     ds = data.two_moons(n_samples, np.random.default_rng(seed), noise=0.1)
     model = models.MLP((2, hidden, 2), "tanh")
@@ -584,9 +583,8 @@ def convex_contraction(seed: int, *, n_samples: int = 200, n_steps: int = 2000,
     seed = check_int(seed, "seed", lo=0)
     n_samples = check_int(n_samples, "n_samples", lo=2)
     n_steps = check_int(n_steps, "n_steps", lo=30)
-    for name, v in (("lr", lr), ("weight_decay", weight_decay)):
-        if check_real(v, name, lo=0.0) == 0:
-            raise ValueError(f"{name} must be > 0, got 0")
+    lr = check_real(lr, "lr", lo=0.0, lo_open=True)
+    weight_decay = check_real(weight_decay, "weight_decay", lo=0.0, lo_open=True)
     ds = data.two_moons(n_samples, np.random.default_rng(seed), noise=0.1)
     lin = models.MLP((2, 2), "linear")
     obj = models.Objective(lin, ds.X, ds.Y, loss="xent", weight_decay=weight_decay)

@@ -116,8 +116,9 @@ def scan_summary(scans) -> dict:
     >>> scan_summary({"a": scan})["iso_ends_not_certified"]
     0
     """
-    scans = list(scans.values()) if isinstance(scans, dict) else list(scans)
-    if not scans or not all(isinstance(s, IsomorphismScan) for s in scans):
+    if isinstance(scans, dict):
+        scans = list(scans.values())
+    if not isinstance(scans, (list, tuple)) or not scans or not all(isinstance(s, IsomorphismScan) for s in scans):
         raise TypeError("scans must be a non-empty collection of IsomorphismScan")
     each = [s.summary() for s in scans]
     return {"iso_frac_not_iso_min": min(v["frac_not_iso"] for v in each),
