@@ -33,7 +33,7 @@ def check_perturbed_diagrams_differ(rec):
 
 def check_perturbed_runs_agree_to_six_digits(rec):
     """The perturbed runs stay within 1e-6 of the reference (Hausdorff)."""
-    # 1e-12 amplified by at most 1e6 over the run: the prose's "same run for every practical purpose"
+    # 1e-12 amplified at most 1e6-fold: "the same run for every practical purpose"
     assert rec["perturbed_dH_max"] < 1e-6, rec["perturbed_dH_max"]
 
 

@@ -8,7 +8,7 @@ def check_no_run_diverged(rec):
 
 
 def check_complexes_isomorphic_at_both_ends(rec):
-    """Below both minimum distances and above both diameters the complexes are certified isomorphic."""
+    """Below both minimum distances and above both diameters the complexes are isomorphic."""
     # the discrete and the full complex on the same number of vertices: an exact certificate
     assert rec["iso_ends_not_certified"] == 0, rec["iso_ends_not_certified"]
 

@@ -22,7 +22,8 @@ per private module):
   distance between them (:func:`trajectory_study`, :func:`compare_clouds`,
   :func:`pair_table`, :func:`alignment_study`, :func:`sampling_study`,
   :func:`convex_contraction`; ``_run_pairs``), complexes across scales and projections
-  (:func:`isomorphism_scan`, :func:`scan_summary`, :func:`projection_study`; ``_scale_scan``), random curves
+  (:func:`isomorphism_scan`, :func:`scan_summary`, :func:`projection_study`;
+  ``_scale_scan``), random curves
   (:func:`random_polyline`, :func:`random_curve_study`, :func:`near_miss_refinement`;
   ``_random_curves``), and clouds with known answers (:func:`evenly_spaced_circle`,
   :func:`circle_h1_bar`, :func:`noisy_circle`, :func:`stability_validation`;
@@ -60,18 +61,44 @@ diagrams", ACM J. Exp. Algorithmics 22 (2017) (hera).
 from ._cloud import pca_basis, trajectory_cloud
 from ._diagram_distance import WASSERSTEIN_BACKENDS, bottleneck, wasserstein  # noqa: F401 (a constant)
 from ._isomorphism import ISOMORPHIC, NOT_ISOMORPHIC, UNDECIDED, rips_isomorphism
+from ._known_answers import (
+                             NoisyCircle,
+                             StabilityValidation,
+                             circle_h1_bar,
+                             evenly_spaced_circle,
+                             noisy_circle,
+                             stability_validation,
+)
 from ._persistence import rips_diagrams
 from ._polyline import polyline_distance
+from ._random_curves import (
+                             CurveStudy,
+                             NearMisses,
+                             near_miss_refinement,
+                             random_curve_study,
+                             random_polyline,
+)
+from ._run_pairs import (
+                             AlignmentStudy,
+                             CloudComparison,
+                             ConvexContraction,
+                             SamplingStudy,
+                             TrajectoryStudy,
+                             alignment_study,
+                             compare_clouds,
+                             convex_contraction,
+                             pair_table,
+                             sampling_study,
+                             trajectory_study,
+)
+from ._scale_scan import (
+                             IsomorphismScan,
+                             ProjectionStudy,
+                             isomorphism_scan,
+                             projection_study,
+                             scan_summary,
+)
 from ._set_distance import hausdorff, set_distance, step_lengths
-from ._known_answers import (NoisyCircle, StabilityValidation, circle_h1_bar,
-                             evenly_spaced_circle, noisy_circle, stability_validation)
-from ._random_curves import (CurveStudy, NearMisses, near_miss_refinement,
-                             random_curve_study, random_polyline)
-from ._run_pairs import (AlignmentStudy, CloudComparison, ConvexContraction, SamplingStudy,
-                         TrajectoryStudy, alignment_study, compare_clouds, convex_contraction,
-                         pair_table, sampling_study, trajectory_study)
-from ._scale_scan import (IsomorphismScan, ProjectionStudy, isomorphism_scan, projection_study,
-                          scan_summary)
 
 __all__ = [
     "ISOMORPHIC",

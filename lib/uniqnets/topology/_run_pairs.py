@@ -29,7 +29,8 @@ from ._polyline import polyline_distance
 from ._set_distance import hausdorff, set_distance, step_lengths
 
 __all__ = ["CloudComparison", "TrajectoryStudy", "AlignmentStudy", "SamplingStudy",
-           "ConvexContraction", "compare_clouds", "pair_table", "trajectory_study", "alignment_study",
+           "ConvexContraction", "compare_clouds", "pair_table", "trajectory_study",
+           "alignment_study",
            "sampling_study", "convex_contraction"]
 
 _EPS = np.finfo(float).eps

@@ -118,7 +118,8 @@ def scan_summary(scans) -> dict:
     """
     if isinstance(scans, dict):
         scans = list(scans.values())
-    if not isinstance(scans, (list, tuple)) or not scans or not all(isinstance(s, IsomorphismScan) for s in scans):
+    if not isinstance(scans, (list, tuple)) or not scans \
+            or not all(isinstance(s, IsomorphismScan) for s in scans):
         raise TypeError("scans must be a non-empty collection of IsomorphismScan")
     each = [s.summary() for s in scans]
     return {"iso_frac_not_iso_min": min(v["frac_not_iso"] for v in each),
