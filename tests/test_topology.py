@@ -10,6 +10,7 @@ from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial.distance import cdist, pdist, squareform
 
 from uniqnets import models
+from uniqnets import topology as tp
 from uniqnets.topology import (
     ISOMORPHIC,
     NOT_ISOMORPHIC,
@@ -488,3 +489,110 @@ def test_hera_refuses_what_it_cannot_finish():
     # what it can finish it still computes, within its relative error delta
     w = topology.wasserstein([[0.0, 0.3]], [[0.0, 0.5]], order=2, backend="hera", delta=1e-6)
     assert abs(w - 0.2) <= 0.2e-6
+# ---- the experiments of Theorem 12 at small sizes --------------------------------------
+
+@pytest.fixture(scope="module")
+def small_study():
+    return tp.trajectory_study(3, ["gd", "sgd"], n_samples=30, hidden=4, n_steps=60,
+                               save_every=5, batch_size=10, n_seeds=3)
+
+
+def test_trajectory_study_repeat_is_identical_and_mirror_is_exact(small_study):
+    s = small_study.summary()
+    # a run is a deterministic function of its seed; sign flips are exact in floating point
+    assert s["repeat_identical"] and s["repeat_distance_max"] == 0.0
+    assert s["mirror_exact"] and s["mirror_winf_max"] == 0.0 and s["mirror_dH_min"] > 0
+    assert s["reshuffled_dist_S"] == 0.0  # one initial point, two batch orders
+    assert s["n_indep_pairs"] == 2 * 3  # C(3, 2) pairs per optimiser
+    # exact distances: the stability theorem holds up to rounding
+    assert s["stability_ratio_max_training"] <= 1 + 1e-12
+
+
+def test_trajectory_study_is_bit_for_bit_reproducible(small_study):
+    again = tp.trajectory_study(3, ["gd", "sgd"], n_samples=30, hidden=4, n_steps=60,
+                                save_every=5, batch_size=10, n_seeds=3)
+    for key, thetas in small_study.thetas.items():
+        assert np.array_equal(thetas, again.thetas[key]), key
+
+
+def test_compare_clouds_of_a_translate():
+    # a translate has equal diagrams (an isometry) and is at Hausdorff distance the shift
+    S = np.random.default_rng(1).standard_normal((15, 3))
+    c = tp.compare_clouds(S, S + [0.0, 0.0, 100.0])
+    # the distances of the shifted cloud are rounded differently: ulps of O(1) values
+    assert max(c.bottleneck + c.w1) < 1e-12
+    assert abs(c.hausdorff - 100.0) < 1e-12
+    # the curves are at least the gap in the third coordinate apart, at most the points' distance
+    assert 100.0 - np.ptp(S[:, 2]) <= c.curve_distance <= c.set_distance
+
+
+def test_alignment_is_an_isometry_that_never_moves_final_points_apart(small_study):
+    s = tp.alignment_study(small_study).summary()
+    # bound 2 (d + 2) eps x diameter for the rounding of the distances
+    assert s["align_change_over_rounding_max"] <= 1
+    assert s["align_final_growth_max"] <= 1 + 1e-12
+
+
+def test_sampling_study_obeys_the_stability_bound(small_study):
+    st = tp.sampling_study(small_study, [6, 12])
+    s = st.summary()
+    assert st.density[:, 0].tolist() == [7.0, 13.0]  # n_steps // N steps: N + 1 points
+    assert s["sampling_stability_ratio_max"] <= 1 + 1e-12  # exact distances
+    assert s["n_indep_pairs_opt"] == 3
+
+
+def test_convex_contraction_rate_matches_the_hessian():
+    c = tp.convex_contraction(1, n_samples=40, n_steps=400)
+    # a log-linear fit over hundreds of steps: a few parts in a thousand
+    assert abs(c.rate_measured - c.rate_predicted) < 5e-3
+    assert c.final_gap < 1e-6
+
+
+def test_isomorphism_scan_certifies_both_ends():
+    rng = np.random.default_rng(2)
+    scan = tp.isomorphism_scan(rng.random((12, 3)), rng.random((12, 3)), n_scales=60)
+    s = tp.scan_summary({"x": scan})
+    # discrete below both minimum distances, full above both diameters: certified
+    assert s["iso_ends_not_certified"] == 0
+    # Jung: rho_m < 1 / sqrt(2)
+    assert scan.cech_hi < scan.rips_hi / np.sqrt(2) and scan.cech_lo == scan.rips_lo / 2
+
+
+def test_projection_of_a_planar_pair_loses_nothing_in_two_dimensions():
+    # two clouds in a plane of R^5: projecting onto 2 principal axes keeps every distance
+    rng = np.random.default_rng(3)
+    basis = np.linalg.qr(rng.standard_normal((5, 2)))[0]
+    S1 = rng.standard_normal((10, 2)) @ basis.T
+    S2 = (rng.standard_normal((10, 2)) + [20.0, 0.0]) @ basis.T  # apart within the plane
+    table = tp.projection_study(S1, S2, [1, 2]).table
+    assert abs(table[1, 1] - table[-1, 1]) < 1e-9 * table[-1, 1]
+    assert tp.projection_study(S1, S2, [1, 2]).monotonicity_violation() <= 1e-9
+
+
+def test_random_curves_cross_in_the_plane_and_not_in_three_dimensions():
+    st = tp.random_curve_study([2, 3], 40, 30, np.random.default_rng(4))
+    # in the plane two long walks started ~3 apart cross most of the time (0.6 measured on
+    # the book's page); 40 pairs: P(no crossing at all) is astronomically small
+    assert st.table[0, 1] > 0.2
+    assert st.hits_from(3) == 0  # general position in R^3: probability zero
+
+
+def test_near_miss_refinement_shapes():
+    nm = tp.near_miss_refinement([3, 4], [5, 10], 5, np.random.default_rng(5))
+    assert set(nm.share) == {3, 4} and all(len(v) == 2 for v in nm.share.values())
+    assert 0 <= nm.se(3) <= 0.5
+    assert nm.markdown().count("\n") == 3
+
+
+def test_known_circles():
+    bar = tp.circle_h1_bar(60, radius=2.0)
+    h1 = tp.rips_diagrams(tp.evenly_spaced_circle(60, radius=2.0))[1]
+    assert len(h1) == 1 and np.abs(h1[0] - bar).max() < 1e-12  # rounding only
+    assert abs(tp.circle_h1_bar(6)[1] - np.sqrt(3)) < 1e-15  # 3 | n: ends at sqrt(3) R
+    nc = tp.noisy_circle(np.random.default_rng(6), n_points=100)
+    assert nc.miss <= nc.bound and nc.second_bar <= 2 * nc.bound  # stability theorem
+
+
+def test_stability_validation_is_sharp():
+    sv = tp.stability_validation(np.random.default_rng(7), n_clouds=3, n_points=20, n_kept=18)
+    assert sv.ratios.max() <= 1 + 1e-12 and abs(sv.sharp_ratio - 1) < 1e-12

@@ -17,7 +17,17 @@ per private module):
 * a test of whether two Rips complexes at one scale are isomorphic as simplicial
   complexes (:func:`rips_isomorphism`; ``_isomorphism``);
 * the clouds themselves: :func:`trajectory_cloud` and a shared projection
-  :func:`pca_basis` (``_cloud``).
+  :func:`pca_basis` (``_cloud``);
+* the experiments of the book on trajectories: families of training runs and every
+  distance between them (:func:`trajectory_study`, :func:`compare_clouds`,
+  :func:`pair_table`, :func:`alignment_study`, :func:`sampling_study`,
+  :func:`convex_contraction`; ``_run_pairs``), complexes across scales and projections
+  (:func:`isomorphism_scan`, :func:`scan_summary`, :func:`projection_study`;
+  ``_scale_scan``), random curves
+  (:func:`random_polyline`, :func:`random_curve_study`, :func:`near_miss_refinement`;
+  ``_random_curves``), and clouds with known answers (:func:`evenly_spaced_circle`,
+  :func:`circle_h1_bar`, :func:`noisy_circle`, :func:`stability_validation`;
+  ``_known_answers``).
 
 .. rubric:: Filtration convention
 
@@ -51,8 +61,43 @@ diagrams", ACM J. Exp. Algorithmics 22 (2017) (hera).
 from ._cloud import pca_basis, trajectory_cloud
 from ._diagram_distance import WASSERSTEIN_BACKENDS, bottleneck, wasserstein  # noqa: F401 (a constant)
 from ._isomorphism import ISOMORPHIC, NOT_ISOMORPHIC, UNDECIDED, rips_isomorphism
+from ._known_answers import (
+                             NoisyCircle,
+                             StabilityValidation,
+                             circle_h1_bar,
+                             evenly_spaced_circle,
+                             noisy_circle,
+                             stability_validation,
+)
 from ._persistence import rips_diagrams
 from ._polyline import polyline_distance
+from ._random_curves import (
+                             CurveStudy,
+                             NearMisses,
+                             near_miss_refinement,
+                             random_curve_study,
+                             random_polyline,
+)
+from ._run_pairs import (
+                             AlignmentStudy,
+                             CloudComparison,
+                             ConvexContraction,
+                             SamplingStudy,
+                             TrajectoryStudy,
+                             alignment_study,
+                             compare_clouds,
+                             convex_contraction,
+                             pair_table,
+                             sampling_study,
+                             trajectory_study,
+)
+from ._scale_scan import (
+                             IsomorphismScan,
+                             ProjectionStudy,
+                             isomorphism_scan,
+                             projection_study,
+                             scan_summary,
+)
 from ._set_distance import hausdorff, set_distance, step_lengths
 
 __all__ = [
@@ -69,4 +114,31 @@ __all__ = [
     "step_lengths",
     "trajectory_cloud",
     "wasserstein",
+    "AlignmentStudy",
+    "CloudComparison",
+    "ConvexContraction",
+    "CurveStudy",
+    "IsomorphismScan",
+    "NearMisses",
+    "NoisyCircle",
+    "ProjectionStudy",
+    "SamplingStudy",
+    "StabilityValidation",
+    "TrajectoryStudy",
+    "alignment_study",
+    "circle_h1_bar",
+    "compare_clouds",
+    "convex_contraction",
+    "evenly_spaced_circle",
+    "isomorphism_scan",
+    "near_miss_refinement",
+    "noisy_circle",
+    "pair_table",
+    "projection_study",
+    "random_curve_study",
+    "random_polyline",
+    "sampling_study",
+    "scan_summary",
+    "stability_validation",
+    "trajectory_study",
 ]
