@@ -31,6 +31,12 @@ Everything else is built on that one loop:
 
 Units: exponents of maps are per step (natural log); of flows, per unit time.
 
+Experiments built on these, each returning a frozen result: :func:`learning_rate_scan`,
+:func:`stable_minimum`, :func:`twin_scan`, :func:`linearisation_test`,
+:func:`tangent_prediction`, :func:`divergence_time_fit`, :func:`sgd_twins`,
+:func:`gradient_noise`; and the validations :func:`validate_reference_systems` and
+:func:`tangent_map_error`.
+
 The private modules, by subject: ``_qr`` (the QR loop, :class:`QRResult`),
 ``_maps`` (maps, flows, RK4), ``_twins`` (twin trajectories), ``_reference``
 (reference systems) and ``_training`` (training runs and Hessians).
@@ -63,6 +69,19 @@ from ._training import (
     training_spectrum,
 )
 from ._twins import TwinResult, predicted_divergence_time, twin_divergence
+from ._validation import ReferenceValidation, tangent_map_error, validate_reference_systems
+from ._minimum import StableMinimum, stable_minimum
+from ._scan import LearningRateScan, learning_rate_scan
+from ._divergence import (
+    DivergenceTimeFit,
+    Linearisation,
+    TwinScan,
+    divergence_time_fit,
+    linearisation_test,
+    tangent_prediction,
+    twin_scan,
+)
+from ._sgd import GradientNoise, SGDTwins, gradient_noise, sgd_twins
 
 __all__ = [
     "LyapunovResult",
@@ -87,4 +106,23 @@ __all__ = [
     "sharpness",
     "training_spectrum",
     "twin_divergence",
+    # experiments of the chaotic-divergence pages and checks of the instruments
+    "DivergenceTimeFit",
+    "GradientNoise",
+    "LearningRateScan",
+    "Linearisation",
+    "ReferenceValidation",
+    "SGDTwins",
+    "StableMinimum",
+    "TwinScan",
+    "divergence_time_fit",
+    "gradient_noise",
+    "learning_rate_scan",
+    "linearisation_test",
+    "sgd_twins",
+    "stable_minimum",
+    "tangent_map_error",
+    "tangent_prediction",
+    "twin_scan",
+    "validate_reference_systems",
 ]
