@@ -53,9 +53,11 @@ from ._verdict import (
 from .plotting import STYLE, use_style
 
 from ._checks import CheckResult, chance, run_checks
+from ._tables import markdown_table
 
 __all__ = ["BADGES", "GLUE_PREFIX", "JSON_MIME", "KEY_PREFIX", "LITERAL_STATUS", "RECORDED",
            "STATUSES", "STYLE", "CheckResult", "LedgerRow", "Quoted", "VerdictCall", "chance",
-           "dump", "format_glued", "glue_parameters", "ledger_rows", "read_records", "rec",
+           "dump", "format_glued", "glue_parameters", "ledger_rows", "markdown_table",
+           "read_records", "rec",
            "record", "robustness", "run_checks", "status_is_computed", "to_builtin",
            "use_style", "verdict", "verdict_calls", "verdict_markdown", "verdict_summary"]
