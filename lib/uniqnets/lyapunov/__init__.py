@@ -78,9 +78,11 @@ from ._divergence import (
     TwinScan,
     divergence_time_fit,
     linearisation_test,
+    tangent_miss,
     tangent_prediction,
     twin_scan,
 )
+from ._testbed import TanhTestBed, tanh_two_moons
 from ._sgd import GradientNoise, SGDTwins, gradient_noise, sgd_twins
 
 __all__ = [
@@ -114,6 +116,7 @@ __all__ = [
     "ReferenceValidation",
     "SGDTwins",
     "StableMinimum",
+    "TanhTestBed",
     "TwinScan",
     "divergence_time_fit",
     "gradient_noise",
@@ -122,7 +125,9 @@ __all__ = [
     "sgd_twins",
     "stable_minimum",
     "tangent_map_error",
+    "tangent_miss",
     "tangent_prediction",
+    "tanh_two_moons",
     "twin_scan",
     "validate_reference_systems",
 ]

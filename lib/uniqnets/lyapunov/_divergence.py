@@ -13,7 +13,7 @@ from ._training import _check_objective, _check_theta
 from ._twins import twin_divergence
 
 __all__ = ["DivergenceTimeFit", "Linearisation", "TwinScan", "divergence_time_fit",
-           "linearisation_test", "tangent_prediction", "twin_scan"]
+           "linearisation_test", "tangent_miss", "tangent_prediction", "twin_scan"]
 
 
 def _positive_rates(lrs):
@@ -150,6 +150,42 @@ def tangent_prediction(objective, theta0, v0, lr: float, n_steps: int) -> np.nda
         x = models.gd_step(objective, x, lr)
         pred.append(np.linalg.norm(v))
     return np.array(pred)
+
+
+def tangent_miss(objective, theta0, twins, lr: float, n_steps: int | None = None):
+    """How far a twin run's distance strays from its tangent-map prediction, in decades.
+
+    Parameters
+    ----------
+    objective : uniqnets.models.Objective
+    theta0 : array, shape (d,), finite
+        Start of the first run of ``twins``.
+    twins : TwinResult
+        Twins of gradient descent at ``lr`` from ``theta0`` (their ``perturbation`` is
+        carried by :func:`tangent_prediction`).
+    lr : float > 0
+    n_steps : int >= 0, optional
+        Compare the first ``n_steps`` steps (default: the whole run).
+
+    Returns
+    -------
+    miss : float
+        ``max_t |log10(distance_t / predicted_t)|``.
+    predicted : numpy.ndarray, shape (n_steps + 1,)
+
+    Examples
+    --------
+    >>> obj = _demo_objective()
+    >>> tw = twin_divergence(lambda x: models.gd_step(obj, x, 0.1), np.zeros(9), 1e-6, 5,
+    ...                      np.random.default_rng(0))
+    >>> miss, pred = tangent_miss(obj, np.zeros(9), tw, 0.1)
+    >>> bool(miss < 1e-3), pred.shape
+    (True, (6,))
+    """
+    n = twins.distances.size - 1 if n_steps is None else check_int(n_steps, "n_steps", lo=0,
+                                                                    hi=twins.distances.size - 1)
+    pred = tangent_prediction(objective, theta0, twins.perturbation, lr, n)
+    return float(np.max(np.abs(np.log10(twins.distances[:n + 1] / pred)))), pred
 
 
 @dataclass(frozen=True)

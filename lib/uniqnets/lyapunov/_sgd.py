@@ -63,6 +63,22 @@ class SGDTwins:
         """
         return float(self.independent.distances[1])
 
+    def summary(self) -> dict:
+        """The numbers, by name, ready for :func:`uniqnets.book.record`.
+
+        Examples
+        --------
+        >>> z = np.zeros(1)
+        >>> t = TwinResult(np.array([1e-10, 0.01]), z, z, z)
+        >>> SGDTwins(t, t, 0.2, 0.1, 10).summary()["z"]
+        2.0
+        """
+        return {"lam": self.lam, "se": self.se, "z": self.lam / self.se, "window": self.window,
+                "kick": self.kick, "same_max": float(self.same.distances.max()),
+                "same_final": float(self.same.distances[-1]),
+                "indep_final": float(self.independent.distances[-1]),
+                "norm": float(np.linalg.norm(self.same.x))}
+
 
 def sgd_twins(objective, theta0, lr: float, delta0: float, batches, batches_twin,
               seed: int, frame_seed: int, max_norm: float = 1e6) -> SGDTwins:
