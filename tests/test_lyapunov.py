@@ -570,8 +570,13 @@ def test_learning_rate_scan_doubles_an_unresolved_window():
 
 
 def test_twins_linearisation_and_divergence_time():
-    from uniqnets.lyapunov import (divergence_time_fit, linearisation_test, tangent_miss,
-                                   training_spectrum, twin_scan)
+    from uniqnets.lyapunov import (
+        divergence_time_fit,
+        linearisation_test,
+        tangent_miss,
+        training_spectrum,
+        twin_scan,
+    )
 
     obj, theta = _tiny_classifier()
     tw = twin_scan(obj, theta, [0.1, 16.0], 1e-10, 200, 0)

@@ -22,6 +22,7 @@ A chapter imports what it uses from here::
     from uniqnets.book import dump, glue_parameters, rec, record, use_style
 """
 
+from ._checks import CheckResult, chance, run_checks
 from ._record import (
     GLUE_PREFIX,
     JSON_MIME,
@@ -35,6 +36,7 @@ from ._record import (
     record,
     to_builtin,
 )
+from ._tables import markdown_table
 from ._verdict import (
     BADGES,
     KEY_PREFIX,
@@ -51,9 +53,6 @@ from ._verdict import (
     verdict_summary,
 )
 from .plotting import STYLE, use_style
-
-from ._checks import CheckResult, chance, run_checks
-from ._tables import markdown_table
 
 __all__ = ["BADGES", "GLUE_PREFIX", "JSON_MIME", "KEY_PREFIX", "LITERAL_STATUS", "RECORDED",
            "STATUSES", "STYLE", "CheckResult", "LedgerRow", "Quoted", "VerdictCall", "chance",

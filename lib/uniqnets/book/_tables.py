@@ -10,11 +10,15 @@ __all__ = ["markdown_table"]
 def _cell(value, fmt: str) -> str:
     if isinstance(value, str):
         return value
+    if value != value:  # NaN: no number to show
+        return "—"
     return format(value, fmt)
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence], fmt: str = ".3g"):
     """Show ``rows`` under ``header`` as a Markdown table (strings as they are, numbers by ``fmt``).
+
+    A NaN shows as a dash: a table never prints ``nan``.
 
     Returns the :class:`IPython.display.Markdown` object (a page's cell shows it), or the
     text when IPython is not installed.
@@ -41,7 +45,7 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence], fmt: str = "
     for row in rows:
         if len(row) != len(header):
             raise ValueError(f"every row must have {len(header)} cells, got {len(row)}")
-        lines.append("| " + " | ".join(_cell(v, f) for v, f in zip(row, fmts)) + " |")
+        lines.append("| " + " | ".join(_cell(v, f) for v, f in zip(row, fmts, strict=True)) + " |")
     text = "\n".join(lines)
     try:
         from IPython.display import Markdown

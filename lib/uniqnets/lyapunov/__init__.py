@@ -56,9 +56,23 @@ J. Cohen, S. Kaur, Y. Li, J. Z. Kolter, A. Talwalkar, "Gradient descent on neura
 networks typically occurs at the edge of stability", ICLR 2021 (sharpness vs 2/eta).
 """
 
+from ._divergence import (
+    DivergenceTimeFit,
+    Linearisation,
+    TwinScan,
+    divergence_time_fit,
+    linearisation_test,
+    tangent_miss,
+    tangent_prediction,
+    twin_scan,
+)
 from ._maps import LyapunovResult, lyapunov_spectrum, lyapunov_spectrum_flow, rk4_map
+from ._minimum import StableMinimum, stable_minimum
 from ._qr import QRResult, finite_time_exponents, gaussian_product_exponents, qr_exponents
 from ._reference import ReferenceFlow, ReferenceMap, henon, logistic, lorenz
+from ._scan import LearningRateScan, learning_rate_scan
+from ._sgd import GradientNoise, SGDTwins, gradient_noise, sgd_twins
+from ._testbed import TanhTestBed, tanh_two_moons
 from ._training import (
     TrainingSpectrum,
     _training_tangent,  # noqa: F401  (imported by the tests)
@@ -70,20 +84,6 @@ from ._training import (
 )
 from ._twins import TwinResult, predicted_divergence_time, twin_divergence
 from ._validation import ReferenceValidation, tangent_map_error, validate_reference_systems
-from ._minimum import StableMinimum, stable_minimum
-from ._scan import LearningRateScan, learning_rate_scan
-from ._divergence import (
-    DivergenceTimeFit,
-    Linearisation,
-    TwinScan,
-    divergence_time_fit,
-    linearisation_test,
-    tangent_miss,
-    tangent_prediction,
-    twin_scan,
-)
-from ._testbed import TanhTestBed, tanh_two_moons
-from ._sgd import GradientNoise, SGDTwins, gradient_noise, sgd_twins
 
 __all__ = [
     "LyapunovResult",

@@ -10,7 +10,7 @@ import numpy as np
 from .. import models
 from .._validate import check_array, check_int, check_real, check_rng
 from ._training import _check_objective, _check_theta
-from ._twins import twin_divergence
+from ._twins import TwinResult, twin_divergence
 
 __all__ = ["DivergenceTimeFit", "Linearisation", "TwinScan", "divergence_time_fit",
            "linearisation_test", "tangent_miss", "tangent_prediction", "twin_scan"]
@@ -182,8 +182,10 @@ def tangent_miss(objective, theta0, twins, lr: float, n_steps: int | None = None
     >>> bool(miss < 1e-3), pred.shape
     (True, (6,))
     """
-    n = twins.distances.size - 1 if n_steps is None else check_int(n_steps, "n_steps", lo=0,
-                                                                    hi=twins.distances.size - 1)
+    if not isinstance(twins, TwinResult):
+        raise TypeError(f"twins must be a TwinResult, got {type(twins).__name__}")
+    last = twins.distances.size - 1
+    n = last if n_steps is None else check_int(n_steps, "n_steps", lo=0, hi=last)
     pred = tangent_prediction(objective, theta0, twins.perturbation, lr, n)
     return float(np.max(np.abs(np.log10(twins.distances[:n + 1] / pred)))), pred
 

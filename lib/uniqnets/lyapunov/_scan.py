@@ -76,7 +76,7 @@ class LearningRateScan:
         [2.5]
         """
         return np.array([lr * s.max() if s.size else np.nan
-                         for lr, s in zip(self.lrs, self.sharpness)])
+                         for lr, s in zip(self.lrs, self.sharpness, strict=True)])
 
 
 def learning_rate_scan(objective, theta0, lrs, n_steps: int, k: int = 1, *,

@@ -173,6 +173,19 @@ class GradientNoise:
         """
         return np.abs(self.mc - self.exact) / self.se
 
+    def table_rows(self) -> list:
+        """Rows ``[B, B mc, B se, B exact, z]`` for a table, one per batch size.
+
+        Examples
+        --------
+        >>> a = np.array([2])
+        >>> GradientNoise(a, a * 1.0, a * 0.5, a * 1.0).table_rows()
+        [['2', 4.0, 2.0, 4.0, 0.0]]
+        """
+        return [[f"{b}", float(b * m), float(b * s), float(b * e), float(z)]
+                for b, m, s, e, z in zip(self.batch_sizes, self.mc, self.se, self.exact, self.z,
+                                                        strict=True)]
+
     @property
     def slope(self) -> float:
         """Log-log slope of ``mc`` against the batch size (``-1`` for ``O(1/B)``).

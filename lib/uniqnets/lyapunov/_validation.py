@@ -63,6 +63,23 @@ class ReferenceValidation:
     gauss_exact: np.ndarray
     runs: tuple = field(repr=False, default=())
 
+    def table_rows(self) -> list:
+        """Rows ``[exponent, measured, standard error, exact]`` for a table, one per exponent.
+
+        Examples
+        --------
+        >>> v = validate_reference_systems(200, 5.0, np.random.default_rng(0))
+        >>> print(v.table_rows()[1][0], len(v.table_rows()))
+        Hénon $\\lambda_1$ 10
+        """
+        rows = [["logistic $\\lambda_1$", np.log(2.0) + self.logistic_error, np.nan, np.log(2.0)]]
+        for name, est, se, exact in (("Hénon", self.henon, self.henon_se, self.henon_exact),
+                                     ("Lorenz", self.lorenz, self.lorenz_se, self.lorenz_exact),
+                                     ("Gaussian", self.gauss, self.gauss_se, self.gauss_exact)):
+            rows += [[f"{name} $\\lambda_{i + 1}$", m, s, e]
+                     for i, (m, s, e) in enumerate(zip(est, se, exact, strict=True))]
+        return rows
+
     def summary(self) -> dict:
         """The numbers, by name, ready for :func:`uniqnets.book.record`.
 
@@ -75,7 +92,8 @@ class ReferenceValidation:
         return {"log_err": self.logistic_error, "hen_l1": self.henon[0], "hen_l2": self.henon[1],
                 "hen_se": self.henon_se[0], "hen_z_max": float(np.max(
                     np.abs(self.henon - self.henon_exact) / self.henon_se)),
-                "hen_ref_err": self.henon_ref_error, "hen_miss": np.abs(self.henon - self.henon_exact),
+                "hen_ref_err": self.henon_ref_error,
+                "hen_miss": np.abs(self.henon - self.henon_exact),
                 "hen_se_all": self.henon_se, "hen_sum_err": self.henon_sum_error,
                 "lor_l1": self.lorenz[0], "lor_l2": self.lorenz[1], "lor_l3": self.lorenz[2],
                 "lor_se1": self.lorenz_se[0], "lor_se_all": self.lorenz_se,
