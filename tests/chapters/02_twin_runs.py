@@ -45,8 +45,10 @@ def check_linearisation_is_accurate_at_small_offset(rec):
 
 def check_tangent_predictions_are_finite(rec):
     """The tangent-map prediction of the twin distance is finite wherever it is made."""
-    # a non-finite miss would mean an overflowing or vanishing prediction
-    assert np.isfinite(rec["chaos_miss_decades"]) and np.isfinite(rec["eos_miss_decades"])
+    # a non-finite miss would mean an overflowing or vanishing prediction; the edge of
+    # stability is tested only where a non-chaotic rate reached it
+    assert np.isfinite(rec["chaos_miss_decades"])
+    assert not rec["has_eos"] or np.isfinite(rec["eos_miss_decades"])
 
 
 @chance(4e-6)
