@@ -593,3 +593,100 @@ def test_amplification_scan_of_a_convex_model_never_grows():
     r = lyapunov.amplification_scan(obj, [0, 1], [0.5, 0.95], 40, [2, 3])
     # convex: every exponent ln|1 - eta mu| < 0 below the edge, and distances never grow
     assert r.lam.shape == (2, 2) and np.all(r.lam < 0) and np.all(r.growth <= 1 + 1e-6)
+# -- the experiments of the chaotic-divergence pages, at small sizes -------------------------
+
+def _tiny_classifier():
+    from uniqnets import models
+
+    X = np.random.default_rng(0).standard_normal((8, 2))
+    obj = models.Objective(models.MLP((2, 3, 2), "tanh"), X, (X[:, 0] * X[:, 1] > 0).astype(int),
+                           "xent", weight_decay=0.01)
+    return obj, obj.model.init(np.random.default_rng(1))
+
+
+def test_reference_validation_hits_the_exact_identities():
+    from uniqnets.lyapunov import validate_reference_systems
+
+    v = validate_reference_systems(4000, 20.0, np.random.default_rng(0))
+    # telescoping logistic sum (< 25 / n) and det DF = -b (rounding) are exact
+    assert abs(v.logistic_error) < 25 / 4000 and abs(v.henon_sum_error) < 1e-12
+    assert abs(v.lorenz_sum_error) < 4e-4  # RK4 error of log det at dt = 0.01
+    assert set(v.summary()) >= {"gau_max_z", "hen_miss", "lor_miss"}
+
+
+def test_tangent_map_error_detects_a_wrong_rate():
+    from uniqnets import models
+    from uniqnets.lyapunov import tangent_map_error
+
+    obj, theta = _tiny_classifier()
+    assert tangent_map_error(obj, theta, 0.3, np.random.default_rng(0)) < 1e-6
+    # a finite-difference step of 1e-1 leaves a truncation error far above rounding
+    assert tangent_map_error(obj, theta, 0.3, np.random.default_rng(0), h=0.5) > 1e-6
+    assert models.gd_step(obj, theta, 0.3).shape == theta.shape
+
+
+def test_stable_minimum_matches_dense_linear_algebra():
+    from uniqnets.lyapunov import stable_minimum
+
+    obj, theta = _tiny_classifier()
+    m = stable_minimum(obj, theta, 0.5, 500, [0.5, 1e3], 50, k=2, n_transient=10)
+    assert m.grad_norm < 1e-8 and m.mu[-1] > 0
+    assert m.lrs_stable == (0.5,)  # 1e3 * mu_max > 2
+    assert m.dense_diff < 1e-8 and np.all(m.measured < 0) and np.all(m.predicted < 0)
+
+
+def test_learning_rate_scan_doubles_an_unresolved_window():
+    from uniqnets.lyapunov import learning_rate_scan
+
+    obj, theta = _tiny_classifier()
+    s = learning_rate_scan(obj, theta, [0.1, 16.0], 20, n_transient=50, resolve=[16.0],
+                           z_resolve=1e3, max_doublings=2)
+    # an impossible z forces both doublings at the resolved rate only
+    assert s.n_measured.tolist() == [20, 80]
+    assert s.exponents[1, 0] > 0.1 and s.exponents[0, 0] < 0.05
+    assert np.all(s.eta_sharpness_max() > 0) and s.index(16.0) == 1
+
+
+def test_twins_linearisation_and_divergence_time():
+    from uniqnets.lyapunov import (
+        divergence_time_fit,
+        linearisation_test,
+        tangent_miss,
+        training_spectrum,
+        twin_scan,
+    )
+
+    obj, theta = _tiny_classifier()
+    tw = twin_scan(obj, theta, [0.1, 16.0], 1e-10, 200, 0)
+    assert tw.final[0] < 1e-8 < tw.final[1]  # contracting vs chaotic
+    miss, pred = tangent_miss(obj, theta, tw.runs[0], 0.1, 50)
+    assert miss < 1e-3 and pred.shape == (51,)
+    run = training_spectrum(obj, theta, 16.0, 200, n_transient=200, save_every=100)
+    lin = linearisation_test(obj, run.x, np.ones(obj.model.n_params), 16.0, 3)
+    assert 0.8 < lin.slope < 1.2  # second-order remainder
+    fit = divergence_time_fit(obj, 16.0, run.saved_thetas, [1e-10, 1e-8, 1e-6], 1e-2,
+                              run.exponents[0], np.random.default_rng(0))
+    assert fit.n_stuck + len(fit.times) == 5 and fit.lam_fit > 0
+
+
+def test_sgd_twins_and_gradient_noise():
+    from uniqnets import models
+    from uniqnets.lyapunov import gradient_noise, sgd_twins
+
+    obj, theta = _tiny_classifier()
+    b = [models.batch_sequence(8, 2, 60, np.random.default_rng(i)) for i in (0, 1)]
+    tw = sgd_twins(obj, theta, 0.1, 1e-10, *b, 0, 1)
+    assert tw.kick > 1e4 * 1e-10 and tw.same.distances.max() < 1e-6 and tw.window == 30
+    same = sgd_twins(obj, theta, 0.1, 1e-10, b[0], b[0], 0, 1)
+    assert same.independent.distances[-1] == same.same.distances[-1]  # same batches, same run
+    g = gradient_noise(obj, theta, [1, 2, 4, 7], 2, 400, np.random.default_rng(0))
+    assert g.exact[-1] < g.exact[0] / 7  # the finite-population factor vanishes at B -> n
+    assert np.all(g.z < 5)
+
+
+def test_tanh_two_moons_is_seeded():
+    from uniqnets.lyapunov import tanh_two_moons
+
+    a, b = tanh_two_moons(16, 0.1, [4], 0.01, 3), tanh_two_moons(16, 0.1, [4], 0.01, 3)
+    assert np.array_equal(a.theta0, b.theta0) and np.array_equal(a.X, b.X)
+    assert a.objective.weight_decay == 0.01 and a.objective_no_decay.weight_decay == 0.0

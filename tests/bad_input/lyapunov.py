@@ -17,6 +17,7 @@ from bad_input import (
     POS_INT,
     POS_REAL,
     REAL,
+    RNG,
     SIZE,
     Case,
 )
@@ -260,4 +261,121 @@ CASES += [
          bad={"objective": OBJECTIVE, "init_seeds": SEEDS,
               "fractions": ARRAY + [([0.0], ValueError)], "n_steps": POS_INT,
               "twin_seeds": SEEDS + [([0, 1], ValueError)], "delta0": POS_REAL}),
+]
+
+# -- the experiments of the chaotic-divergence pages (_validation, _minimum, _scan,
+#    _divergence, _sgd, _testbed) --------------------------------------------------------
+RATES = ARRAY + [([], ValueError), ([-0.1], ValueError), (np.ones((2, 2)), ValueError)]
+SEED = NONNEG_INT
+_XC = _rng.standard_normal((8, 2))
+CLS = models.Objective(models.MLP((2, 2, 2), "tanh"), _XC, (_XC[:, 0] > 0).astype(int), "xent",
+                       weight_decay=1e-2)
+BATCHES40 = models.batch_sequence(OBJ.n_samples, 2, 40, np.random.default_rng(3))
+_TW = L.twin_divergence(lambda x: 0.5 * x, np.ones(D), 1e-6, 3, np.random.default_rng(0))
+_Z = np.zeros((1, 1))
+
+
+def _scan_methods(lr):
+    return L.LearningRateScan(np.array([0.5]), _Z, _Z, np.zeros(1, bool), np.zeros(1),
+                              np.ones(1, int), (np.ones(2),), ()).index(lr)
+
+
+def _bed_accuracy(theta):
+    return L.tanh_two_moons(8, 0.1, [2], 0.01, 0).accuracy(theta)
+
+
+CASES += [
+    Case("ReferenceValidation", exempt="a frozen record built by validate_reference_systems; "
+                                       "its one method (summary) takes no argument"),
+    Case("validate_reference_systems", L.validate_reference_systems,
+         valid={"n_steps": 40, "t_lorenz": 2.0, "rng": np.random.default_rng(0)},
+         bad={"n_steps": POS_INT + [(39, ValueError), (10**13, ValueError)],
+              "t_lorenz": POS_REAL + [(1.0, ValueError)], "rng": RNG}),
+    Case("tangent_map_error", L.tangent_map_error,
+         valid={"objective": OBJ, "theta": THETA, "lr": 0.1, "rng": np.random.default_rng(0),
+                "n_directions": 1, "h": 1e-5},
+         bad={"objective": OBJECTIVE, "theta": THETAS, "lr": POS_REAL, "rng": RNG,
+              "n_directions": SIZE, "h": POS_REAL}),
+    Case("StableMinimum", exempt="a frozen record built by stable_minimum; its properties "
+                                 "take no argument"),
+    Case("stable_minimum", L.stable_minimum,
+         valid={"objective": OBJ, "theta0": THETA, "lr": 0.5, "n_train_steps": 10, "lrs": [0.5],
+                "n_steps": 2, "k": 1, "n_transient": 0, "frame_seed": 0},
+         bad={"objective": OBJECTIVE, "theta0": THETAS, "lr": POS_REAL,
+              "n_train_steps": POS_INT + [(9, ValueError), (10**13, ValueError)], "lrs": RATES,
+              "n_steps": SIZE, "k": POS_INT + [(D + 1, ValueError)],
+              "n_transient": NONNEG_INT + ABSURD, "frame_seed": SEED}),
+    Case("LearningRateScan", _scan_methods, valid={"lr": 0.5},
+         bad={"lr": REAL + [(0.25, ValueError)]}),
+    Case("learning_rate_scan", L.learning_rate_scan,
+         valid={"objective": OBJ, "theta0": THETA, "lrs": [0.1], "n_steps": 20, "k": 1,
+                "n_transient": 0, "frame_seed": 0, "track_sharpness": False, "resolve": [0.1],
+                "z_resolve": 5.0, "max_doublings": 0},
+         bad={"objective": OBJECTIVE, "theta0": THETAS, "lrs": RATES,
+              "n_steps": POS_INT + [(19, ValueError), (10**13, ValueError)],
+              "k": POS_INT + [(D + 1, ValueError)], "n_transient": NONNEG_INT + ABSURD,
+              "frame_seed": SEED, "track_sharpness": BOOLEAN,
+              "resolve": [("abc", TypeError), ([0.3], ValueError)], "z_resolve": POS_REAL,
+              "max_doublings": NONNEG_INT + [(21, ValueError)]}),
+    Case("TwinScan", exempt="a frozen record built by twin_scan; its properties take no "
+                            "argument"),
+    Case("twin_scan", L.twin_scan,
+         valid={"objective": OBJ, "theta0": THETA, "lrs": [0.1], "delta0": 1e-8, "n_steps": 2,
+                "seed": 0, "max_norm": 1e6},
+         bad={"objective": OBJECTIVE, "theta0": THETAS, "lrs": RATES, "delta0": POS_REAL,
+              "n_steps": SIZE, "seed": SEED, "max_norm": MAX_NORM}),
+    Case("tangent_prediction", L.tangent_prediction,
+         valid={"objective": OBJ, "theta0": THETA, "v0": THETA, "lr": 0.1, "n_steps": 2},
+         bad={"objective": OBJECTIVE, "theta0": THETAS, "v0": THETAS, "lr": POS_REAL,
+              "n_steps": NONNEG_INT + ABSURD}),
+    Case("tangent_miss", L.tangent_miss,
+         valid={"objective": OBJ, "theta0": np.ones(D), "twins": _TW, "lr": 0.1, "n_steps": 2},
+         bad={"objective": OBJECTIVE, "theta0": THETAS, "twins": [(None, TypeError)],
+              "lr": POS_REAL, "n_steps": NONNEG_INT + [(4, ValueError)]}),
+    Case("Linearisation", exempt="a frozen record built by linearisation_test"),
+    Case("linearisation_test", L.linearisation_test,
+         valid={"objective": OBJ, "theta": THETA, "direction": np.ones(D), "lr": 0.1,
+                "n_steps": 2, "sizes": [1e-6, 1e-4]},
+         bad={"objective": OBJECTIVE, "theta": THETAS,
+              "direction": THETAS + [(np.zeros(D), ValueError)], "lr": POS_REAL,
+              "n_steps": POS_INT + ABSURD,
+              "sizes": ARRAY + [([1e-6], ValueError), ([0.0, 1e-3], ValueError)]}),
+    Case("DivergenceTimeFit", exempt="a frozen record built by divergence_time_fit"),
+    Case("divergence_time_fit", L.divergence_time_fit,
+         valid={"objective": CLS, "lr": 16.0, "bases": CLS.model.init(
+                    np.random.default_rng(1))[None], "delta0s": [1e-6, 1e-4], "eps": 1e-2,
+                "lam": 0.5, "rng": np.random.default_rng(0)},
+         bad={"objective": OBJECTIVE, "lr": POS_REAL,
+              "bases": ARRAY + [(np.ones(CLS.model.n_params), ValueError),
+                                (np.ones((1, 3)), ValueError)],
+              "delta0s": ARRAY + [([1e-6], ValueError), ([1e-6, 1.0], ValueError)],
+              "eps": POS_REAL, "lam": POS_REAL, "rng": RNG}),
+    Case("SGDTwins", exempt="a frozen record built by sgd_twins; its kick and summary take "
+                            "no argument"),
+    Case("sgd_twins", L.sgd_twins,
+         valid={"objective": OBJ, "theta0": THETA, "lr": 0.1, "delta0": 1e-8,
+                "batches": BATCHES40, "batches_twin": BATCHES40, "seed": 0, "frame_seed": 0,
+                "max_norm": 1e6},
+         bad={"objective": OBJECTIVE, "theta0": THETAS, "lr": POS_REAL, "delta0": POS_REAL,
+              "batches": [(BATCHES40[:10], ValueError), (BATCHES40 + 99, ValueError),
+                          (np.full((40, 2), 0.5), ValueError)],
+              "batches_twin": [(BATCHES40[:10], ValueError)], "seed": SEED,
+              "frame_seed": SEED, "max_norm": MAX_NORM}),
+    Case("GradientNoise", exempt="a frozen record built by gradient_noise; its properties take "
+                                 "no argument"),
+    Case("gradient_noise", L.gradient_noise,
+         valid={"objective": OBJ, "theta": THETA, "batch_sizes": [1, 2], "n_directions": 1,
+                "n_batches": 2, "rng": np.random.default_rng(0)},
+         bad={"objective": OBJECTIVE, "theta": THETAS,
+              "batch_sizes": ARRAY + [([], ValueError), ([0], ValueError), ([8], ValueError),
+                                      ([1.5], ValueError)],
+              "n_directions": SIZE, "n_batches": POS_INT + [(1, ValueError)] + ABSURD,
+              "rng": RNG}),
+    Case("TanhTestBed", _bed_accuracy, valid={"theta": np.zeros(12)},
+         bad={"theta": ARRAY + [(np.zeros(3), ValueError)]}),
+    Case("tanh_two_moons", L.tanh_two_moons,
+         valid={"n_train": 8, "noise": 0.1, "hidden": [2], "weight_decay": 0.01, "seed": 0},
+         bad={"n_train": POS_INT + [(1, ValueError)] + ABSURD, "noise": NONNEG_REAL,
+              "hidden": [("abc", TypeError), ([0], ValueError), ([2.5], TypeError)],
+              "weight_decay": NONNEG_REAL, "seed": SEED}),
 ]

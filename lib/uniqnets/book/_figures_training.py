@@ -11,7 +11,8 @@ import numpy as np
 
 from .. import stats
 
-__all__ = ["distance_curves", "estimator_errors", "exponent_scan"]
+__all__ = ["distance_curves", "divergence_times", "estimator_errors", "exponent_scan",
+           "sgd_twin_distances"]
 
 #: lower clip of log-scale distance plots: exact zeros (bit-identical runs) stay visible
 DISTANCE_FLOOR = 1e-17
@@ -197,3 +198,68 @@ def exponent_scan(lrs, curves, mu_max, fixed_point, sharpness=None, linthresh=1e
         bx.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     return fig
+
+
+def divergence_times(fit, lam):
+    """Divergence times of twins against ``ln(eps / delta0)``, with Corollary 14's line.
+
+    Parameters
+    ----------
+    fit : uniqnets.lyapunov.DivergenceTimeFit
+        Dots per base point, and the line through their mean.
+    lam : float
+        The Benettin exponent: ``ln(eps / delta0) / lam`` is drawn dashed.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from uniqnets.lyapunov import DivergenceTimeFit
+    >>> x = np.log([1e8, 1e4])
+    >>> f = DivergenceTimeFit(x, np.array([x / 0.5]), 0, 100, 0.5, 0.01, 2.0, 0.0)
+    >>> len(divergence_times(f, 0.5).axes)
+    1
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    for times in fit.times:
+        ax.plot(fit.x_log, times, ".", alpha=0.6)
+    ax.plot(fit.x_log, fit.slope * fit.x_log + fit.intercept, color="k", lw=1,
+            label=rf"fit: $\lambda$ = {fit.lam_fit:.2f} $\pm$ {fit.se_fit:.2f}")
+    ax.plot(fit.x_log, fit.x_log / lam, "--", color="C3", lw=1,
+            label=rf"$\ln(\epsilon/\delta_0)/\lambda_1$, $\lambda_1$ = {lam:.2f}")
+    ax.set(xlabel=r"$\ln(\epsilon/\delta_0)$", ylabel="divergence time $T$ (steps)")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def sgd_twin_distances(sgd):
+    """Distances of SGD twins sharing their batches (solid) or not (dashed), per learning rate.
+
+    Parameters
+    ----------
+    sgd : mapping of float to uniqnets.lyapunov.SGDTwins
+        One entry per learning rate, in the order of the legend.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from uniqnets.lyapunov import SGDTwins, TwinResult
+    >>> z = np.zeros(1)
+    >>> t = TwinResult(np.array([1e-10, 1e-2, 1e-2]), z, z, z)
+    >>> len(sgd_twin_distances({0.25: SGDTwins(t, t, 0.0, 1.0, 1)}).axes)
+    1
+    """
+    curves = [(getattr(tw, key).steps, getattr(tw, key).distances,
+               rf"$\eta$ = {lr:g}, {key} batches", {"ls": ls, "color": f"C{3 * i}"})
+              for i, (lr, tw) in enumerate(sgd.items())
+              for key, ls in (("same", "-"), ("independent", "--"))]
+    return distance_curves(curves, legend=dict(fontsize=8))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 __all__ = ["Table", "table"]
@@ -49,9 +50,14 @@ def _split(line: str) -> list[str]:
     return out + [cur]
 
 
+def _escape(text: str) -> str:
+    """Pipes escaped for a Markdown table cell (one already escaped, as ``\\|``, stays)."""
+    return re.sub(r"(?<!\\)\|", r"\\|", text)
+
+
 def _cell(value, fmt: str) -> str:
     if isinstance(value, str):
-        return value.replace("|", "\\|")
+        return _escape(value)
     if value is None:
         return "–"  # a cell with no value
     if isinstance(value, bool):
@@ -137,7 +143,7 @@ def table(data, fmt: Mapping[str, str] | Sequence[str] | str = "", *,
             for row in zip(*cols.values(), strict=True)]
     align = ["---" if all(isinstance(v, str) for v in col) else "---:"
              for col in cols.values()]
-    lines = ["| " + " | ".join(h.replace("|", "\\|") for h in cols) + " |",
+    lines = ["| " + " | ".join(_escape(h) for h in cols) + " |",
              "|" + "|".join(align) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in body]
     return Table("\n".join(lines))

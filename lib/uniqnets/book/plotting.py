@@ -52,4 +52,10 @@ from ._figures_topology import (  # noqa: E402, F401
     sampling_distances,
     trajectory_planes,
 )
-from ._figures_training import distance_curves, estimator_errors, exponent_scan  # noqa: E402, F401
+from ._figures_training import (  # noqa: E402, F401
+    distance_curves,
+    divergence_times,
+    estimator_errors,
+    exponent_scan,
+    sgd_twin_distances,
+)

@@ -31,6 +31,12 @@ Everything else is built on that one loop:
 
 Units: exponents of maps are per step (natural log); of flows, per unit time.
 
+Experiments built on these, each returning a frozen result: :func:`learning_rate_scan`,
+:func:`stable_minimum`, :func:`twin_scan`, :func:`linearisation_test`,
+:func:`tangent_prediction`, :func:`divergence_time_fit`, :func:`sgd_twins`,
+:func:`gradient_noise`; and the validations :func:`validate_reference_systems` and
+:func:`tangent_map_error`.
+
 The private modules, by subject: ``_qr`` (the QR loop, :class:`QRResult`),
 ``_maps`` (maps, flows, RK4), ``_twins`` (twin trajectories), ``_reference``
 (reference systems), ``_training`` (training runs and Hessians), ``_collisions``
@@ -59,6 +65,16 @@ from ._collisions import (
     jacobian_margin,
     pair_contraction,
 )
+from ._divergence import (
+    DivergenceTimeFit,
+    Linearisation,
+    TwinScan,
+    divergence_time_fit,
+    linearisation_test,
+    tangent_miss,
+    tangent_prediction,
+    twin_scan,
+)
 from ._edge import (
     AmplificationScan,
     CatapultRun,
@@ -70,8 +86,12 @@ from ._edge import (
     perturbed_reruns,
 )
 from ._maps import LyapunovResult, lyapunov_spectrum, lyapunov_spectrum_flow, rk4_map
+from ._minimum import StableMinimum, stable_minimum
 from ._qr import QRResult, finite_time_exponents, gaussian_product_exponents, qr_exponents
 from ._reference import ReferenceFlow, ReferenceMap, henon, logistic, lorenz
+from ._scan import LearningRateScan, learning_rate_scan
+from ._sgd import GradientNoise, SGDTwins, gradient_noise, sgd_twins
+from ._testbed import TanhTestBed, tanh_two_moons
 from ._training import (
     TrainingSpectrum,
     _training_tangent,  # noqa: F401  (imported by the tests)
@@ -82,6 +102,7 @@ from ._training import (
     training_spectrum,
 )
 from ._twins import TwinResult, predicted_divergence_time, twin_divergence
+from ._validation import ReferenceValidation, tangent_map_error, validate_reference_systems
 
 __all__ = [
     "AmplificationScan",
@@ -119,4 +140,26 @@ __all__ = [
     "sharpness",
     "training_spectrum",
     "twin_divergence",
+    # experiments of the chaotic-divergence pages and checks of the instruments
+    "DivergenceTimeFit",
+    "GradientNoise",
+    "LearningRateScan",
+    "Linearisation",
+    "ReferenceValidation",
+    "SGDTwins",
+    "StableMinimum",
+    "TanhTestBed",
+    "TwinScan",
+    "divergence_time_fit",
+    "gradient_noise",
+    "learning_rate_scan",
+    "linearisation_test",
+    "sgd_twins",
+    "stable_minimum",
+    "tangent_map_error",
+    "tangent_miss",
+    "tangent_prediction",
+    "tanh_two_moons",
+    "twin_scan",
+    "validate_reference_systems",
 ]
