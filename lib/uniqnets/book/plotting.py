@@ -52,3 +52,12 @@ from ._figures_topology import (  # noqa: E402, F401
     trajectory_planes,
 )
 from ._figures_training import distance_curves, estimator_errors, exponent_scan  # noqa: E402, F401
+from ._figures_randomnets import (  # noqa: E402, F401
+    double_copy_figure,
+    finite_width_figure,
+    markdown_table,
+    phase_diagram,
+    pm,
+    rnn_autocorrelation_figure,
+    rnn_spectra_figure,
+)

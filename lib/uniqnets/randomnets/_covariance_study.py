@@ -10,6 +10,7 @@ counts how often the linear equivalent does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from ._dmft import DMFTResult
 from ._linear_equivalence import linear_equivalent_covariance, participation_ratio
 from ._rnn import random_couplings, simulate_rnn
 from ._rnn_study import _binom_se, _sizes
+from ._summary import Summary
 
 
 def _offdiag(C):
@@ -55,7 +57,7 @@ def _edge(J, gamma):
 
 
 @dataclass(frozen=True)
-class CovarianceStudy:
+class CovarianceStudy(Summary):
     """Measured rate covariances of random networks against their linear equivalents.
 
     Every array has one entry per size; entries of sizes without a stable linear
@@ -104,6 +106,7 @@ class CovarianceStudy:
     xi_ratio: np.ndarray
     xi_noise_ratio: np.ndarray
     figure: dict = field(repr=False)
+    _skip: ClassVar[tuple] = ("figure",)
 
     @property
     def stable(self) -> np.ndarray:
@@ -226,7 +229,7 @@ def covariance_study(g, sizes, dmft, t_cov, dt, *, rng, max_draws=10, t_transien
 
 
 @dataclass(frozen=True)
-class StabilityCensus:
+class StabilityCensus(Summary):
     """How often the linear equivalent of a random coupling matrix is unstable.
 
     Attributes

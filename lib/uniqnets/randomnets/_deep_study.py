@@ -10,6 +10,7 @@ order-chaos threshold of networks of finite width (:func:`threshold_study`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from scipy.optimize import brentq
@@ -23,6 +24,7 @@ from ._double_copy import (
 )
 from ._gauss import _check_sigmas
 from ._signal import chi1, critical_sigma_w2
+from ._summary import Summary
 
 
 def _widths(widths, name="widths", lo=2):
@@ -42,7 +44,7 @@ def _weighted_fit(x, y, se):
 
 
 @dataclass(frozen=True)
-class DoubleCopyStudy:
+class DoubleCopyStudy(Summary):
     """Simulated replicas of deep random networks against the double-copy map.
 
     Attributes
@@ -85,20 +87,18 @@ class DoubleCopyStudy:
     layers: np.ndarray
     map_distances: np.ndarray
     sim_distances: np.ndarray
+    _skip: ClassVar[tuple] = ("layers", "map_distances", "sim_distances")
+    _extra: ClassVar[tuple] = ("replica_minus_chi", "slope_z")
+
+    @property
+    def replica_minus_chi(self) -> float:
+        """The two computations of the exponent, map minus ``ln(chi_1)/2``."""
+        return self.lyapunov_map - self.lyapunov_chi
 
     @property
     def slope_z(self) -> float:
         """Simulated minus (map plus shift) growth rate, in standard errors."""
         return (self.slope_sim - self.slope_map - self.slope_shift) / self.slope_se
-
-    def summary(self) -> dict:
-        """The scalar numbers, for recording."""
-        return {"replica_minus_chi": self.lyapunov_map - self.lyapunov_chi,
-                "dstar": self.dstar, "pair_l_sat": self.l_sat, "pair_n_grow": self.n_grow,
-                "pair_slope_map": self.slope_map, "pair_slope_sim": self.slope_sim,
-                "pair_slope_se": self.slope_se, "pair_slope_shift": self.slope_shift,
-                "pair_slope_z": self.slope_z, "pair_late_dev": self.late_dev,
-                "pair_late_se": self.late_se, "pair_late_allow": self.late_allow}
 
 
 def double_copy_study(sigma_w2, sigma_b2, width, n_layers, d0, *, rng, n_nets=8,
@@ -182,7 +182,7 @@ def double_copy_study(sigma_w2, sigma_b2, width, n_layers, d0, *, rng, n_nets=8,
 
 
 @dataclass(frozen=True)
-class FiniteWidthStudy:
+class FiniteWidthStudy(Summary):
     """The per-layer exponent at finite widths against its one-loop ``1/N`` correction.
 
     Attributes
@@ -214,18 +214,12 @@ class FiniteWidthStudy:
     c_se: float
     c2_fit: float
     c2_se: float
+    _extra: ClassVar[tuple] = ("c_z",)
 
     @property
     def c_z(self) -> float:
         """Fitted minus one-loop coefficient, in standard errors of the fit."""
         return (self.c_fit - self.c_one_loop) / self.c_se
-
-    def summary(self) -> dict:
-        """The numbers, for recording."""
-        return {"deep_c_one_loop": self.c_one_loop, "deep_c_terms": list(self.c_terms),
-                "deep_c_fit": self.c_fit, "deep_c_se": self.c_se, "deep_c2_fit": self.c2_fit,
-                "deep_c2_se": self.c2_se, "deep_c_z": self.c_z, "deep_Ndev": self.n_dev,
-                "deep_Ndev_se": self.n_dev_se}
 
 
 def finite_width_study(sigma_w2, sigma_b2, widths, n_layers, *, rng, n_chains=64):
@@ -286,7 +280,7 @@ def finite_width_study(sigma_w2, sigma_b2, widths, n_layers, *, rng, n_chains=64
 
 
 @dataclass(frozen=True)
-class ThresholdStudy:
+class ThresholdStudy(Summary):
     """The order-chaos threshold of deep random networks of finite width.
 
     Attributes
@@ -313,6 +307,12 @@ class ThresholdStudy:
     stderr: np.ndarray
     c2_shift: np.ndarray
     interp_error: np.ndarray
+    _extra: ClassVar[tuple] = ("tol",)
+
+    @property
+    def tol(self) -> np.ndarray:
+        """The tolerance of the comparison at five standard errors, :meth:`tolerance`."""
+        return self.tolerance(5.0)
 
     def tolerance(self, z=5.0) -> np.ndarray:
         """``z`` standard errors (statistical and next-order) plus the interpolation error."""

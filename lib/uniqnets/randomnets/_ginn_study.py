@@ -8,6 +8,7 @@ exponent of the network with its double copy and with simulations at two widths.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -17,10 +18,11 @@ from ._double_copy import deep_tangent_exponent, replica_lyapunov
 from ._gauss import _check_sigmas
 from ._ginn import _check_sizes, gauge_transform, ginn_forward, ginn_tangent_growth, random_ginn
 from ._signal import chi1
+from ._summary import Summary
 
 
 @dataclass(frozen=True)
-class GaugeCheck:
+class GaugeCheck(Summary):
     """What a random local gauge transformation changes in one magnitude-phase network.
 
     Attributes
@@ -90,7 +92,7 @@ def gauge_invariance_check(sizes, sigma_w2, sigma_b2, *, rng, n_inputs=16):
 
 
 @dataclass(frozen=True)
-class GinnExponents:
+class GinnExponents(Summary):
     """The per-layer exponent of magnitude-phase networks: mean field, double copy, simulation.
 
     Attributes
@@ -119,6 +121,7 @@ class GinnExponents:
     stderr: np.ndarray
     lam_inf: float
     lam_inf_se: float
+    _extra: ClassVar[tuple] = ("z",)
 
     @property
     def z(self) -> float:

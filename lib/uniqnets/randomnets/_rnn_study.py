@@ -10,12 +10,14 @@ against ``rank / N``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
 from .._validate import check_array, check_int, check_real, check_rng
 from ._dmft import DMFTResult
 from ._rnn import population_autocorrelation, rnn_lyapunov, simulate_rnn
+from ._summary import Summary
 
 
 def _sizes(sizes, name):
@@ -28,7 +30,7 @@ def _binom_se(p, n):
 
 
 @dataclass(frozen=True)
-class RNNSizeStudy:
+class RNNSizeStudy(Summary):
     """Largest Lyapunov exponents of random recurrent networks at several sizes.
 
     Attributes
@@ -65,6 +67,7 @@ class RNNSizeStudy:
     a_fit_se: float
     n_fit: int
     runs: tuple = field(repr=False)
+    _skip: ClassVar[tuple] = ("exponents", "runs")
 
     def spread(self, N) -> float:
         """Standard deviation of the top exponent over the chaotic networks of the
@@ -152,7 +155,7 @@ def rnn_size_study(g, sizes, n_nets, t_lyap, dt, *, rng, t_transient=30.0):
 
 
 @dataclass(frozen=True)
-class AutocorrelationStudy:
+class AutocorrelationStudy(Summary):
     """Autocorrelation of the chaotic networks of a size study against the DMFT.
 
     Attributes
@@ -182,6 +185,8 @@ class AutocorrelationStudy:
     n_nets: int
     excess: np.ndarray
     excess_se: np.ndarray
+    _skip: ClassVar[tuple] = ("lags", "dmft_shape", "shapes")
+    _extra: ClassVar[tuple] = ("drop", "drop_se")
 
     @property
     def drop(self) -> float:
@@ -268,7 +273,7 @@ def autocorrelation_study(study, dmft, t_acf, dt, *, max_lag=20.0):
 
 
 @dataclass(frozen=True)
-class SpectrumStudy:
+class SpectrumStudy(Summary):
     """Leading Lyapunov spectra of one chaotic network at each of two sizes.
 
     Attributes
@@ -300,6 +305,13 @@ class SpectrumStudy:
     rank_shift: float
     time_se: float
     net_se: float
+    _skip: ClassVar[tuple] = ("exponents", "stderr")
+    _extra: ClassVar[tuple] = ("se", "top")
+
+    @property
+    def top(self) -> np.ndarray:
+        """The largest exponent of each spectrum."""
+        return np.array([e[0] for e in self.exponents])
 
     @property
     def se(self) -> float:

@@ -8,15 +8,17 @@ Lyapunov exponent of its gradient-descent map.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from .._validate import check_array, check_int, check_real, check_rng
 from ._signal import chi1
+from ._summary import Summary
 
 
 @dataclass(frozen=True)
-class TrainingExponents:
+class TrainingExponents(Summary):
     """Forward and training exponents of MLPs initialised at several weight variances.
 
     Attributes
@@ -38,6 +40,28 @@ class TrainingExponents:
     train_se: np.ndarray
     loss_start: np.ndarray
     loss_end: np.ndarray
+    _skip: ClassVar[tuple] = ("sigma_w2",)
+    _extra: ClassVar[tuple] = ("train_min", "train_min_se", "train_max", "train_max_se")
+
+    @property
+    def train_min(self) -> float:
+        """The smallest training exponent."""
+        return float(self.train.min())
+
+    @property
+    def train_min_se(self) -> float:
+        """Its standard error."""
+        return float(self.train_se[np.argmin(self.train)])
+
+    @property
+    def train_max(self) -> float:
+        """The largest training exponent."""
+        return float(self.train.max())
+
+    @property
+    def train_max_se(self) -> float:
+        """Its standard error."""
+        return float(self.train_se[np.argmax(self.train)])
 
 
 def training_exponents(sigma_w2, sigma_b2, width, n_steps, lr, *, rng, depth=4, n_data=64):
