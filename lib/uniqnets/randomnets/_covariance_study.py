@@ -109,6 +109,16 @@ class CovarianceStudy(Summary):
     _skip: ClassVar[tuple] = ("figure",)
 
     @property
+    def corr_trend_z(self) -> float:
+        """Correlation at the largest stable size minus that at the smallest, in standard
+        errors (NaN with fewer than two stable sizes)."""
+        i = np.flatnonzero(self.edge < 1)
+        if i.size < 2:
+            return float("nan")
+        a, b = i[0], i[-1]
+        return float((self.corr[b] - self.corr[a]) / np.hypot(self.corr_se[a], self.corr_se[b]))
+
+    @property
     def stable(self) -> np.ndarray:
         """Sizes whose simulated couplings have a stable linear equivalent."""
         return self.sizes[self.edge < 1]
