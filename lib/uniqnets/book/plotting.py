@@ -37,6 +37,15 @@ def use_style() -> None:
 
 # The chapters' figure helpers, re-exported so that a chapter imports one module.
 from ._figures_networks import *  # noqa: E402, F401, F403  (chapters 04-07)
+from ._figures_randomnets import (  # noqa: E402, F401
+    double_copy_figure,
+    finite_width_figure,
+    markdown_table,
+    phase_diagram,
+    pm,
+    rnn_autocorrelation_figure,
+    rnn_spectra_figure,
+)
 from ._figures_thermo import (  # noqa: E402, F401
     binned_convergence,
     entropy_balance,
@@ -52,12 +61,3 @@ from ._figures_topology import (  # noqa: E402, F401
     trajectory_planes,
 )
 from ._figures_training import distance_curves, estimator_errors, exponent_scan  # noqa: E402, F401
-from ._figures_randomnets import (  # noqa: E402, F401
-    double_copy_figure,
-    finite_width_figure,
-    markdown_table,
-    phase_diagram,
-    pm,
-    rnn_autocorrelation_figure,
-    rnn_spectra_figure,
-)

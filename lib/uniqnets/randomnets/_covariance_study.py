@@ -193,6 +193,7 @@ def covariance_study(g, sizes, dmft, t_cov, dt, *, rng, max_draws=10, t_transien
     for N in sizes:
         X = None
         for draw in range(1, max_draws + 1):
+            tried = draw
             J = random_couplings(N, g, rng=rng)
             edge = _edge(J, gam)
             if edge >= 1:
@@ -202,7 +203,7 @@ def covariance_study(g, sizes, dmft, t_cov, dt, *, rng, max_draws=10, t_transien
             if np.mean(np.var(np.tanh(X), axis=0)) > 0.1 * dmft.c_phi[0]:
                 break
         row = dict.fromkeys(keys, float("nan"))
-        row.update(draws=draw, edge=edge)
+        row.update(draws=tried, edge=edge)
         if edge < 1:
             R = np.tanh(X)
             Xi = R - gam * X

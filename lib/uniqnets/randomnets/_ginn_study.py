@@ -180,7 +180,8 @@ def ginn_exponent_study(sigma_w2, sigma_b2, widths, n_layers, *, rng, n_chains=6
     n1, n2 = widths[0], widths[-1]
     coarse = replica_lyapunov(sigma_w2, sigma_b2, network="ginn", n_quad=n_quad_check).chi1
     return GinnExponents(
-        chi1=float(chi_g), lam_mf=float(0.5 * np.log(chi_g)), replica_rel=float(rep.chi1 / chi_g - 1),
+        chi1=float(chi_g), lam_mf=float(0.5 * np.log(chi_g)),
+        replica_rel=float(rep.chi1 / chi_g - 1),
         rule_diff=float(abs(rep.chi1 - coarse) / chi_g),
         widths=np.array([n1, n2], dtype=float), exponents=lg[[0, -1]], stderr=sg[[0, -1]],
         lam_inf=float((n2 * lg[-1] - n1 * lg[0]) / (n2 - n1)),

@@ -380,11 +380,12 @@ def spectrum_size_study(g, sizes, frac, t_spectrum, dt, *, rng, spread, t_transi
     for N in sizes:
         k = max(2, int(round(frac * N)))
         for draw in range(1, max_draws + 1):
+            tried = draw
             res = rnn_lyapunov(g, N, t_spectrum, dt, k=k, rng=rng, t_transient=t_transient)
             if res.exponents[0] > 0:
                 break
         spec.append(res)
-        draws.append(draw)
+        draws.append(tried)
     (Na, Nb), (a, b) = sizes, spec
     xa = (np.arange(a.exponents.size) + 0.5) / Na
     xb = (np.arange(b.exponents.size) + 0.5) / Nb
