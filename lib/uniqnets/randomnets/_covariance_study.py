@@ -125,7 +125,7 @@ class CovarianceStudy(Summary):
 
 
 def covariance_study(g, sizes, dmft, t_cov, dt, *, rng, max_draws=10, t_transient=50.0,
-                     sample_every=5, n_blocks=10):
+                     sample_every=5, n_blocks=10, n_omega=1024):
     """Simulate one random network per size and test the linear-equivalent covariance.
 
     For each size, couplings are drawn (:func:`random_couplings`) until the linear
@@ -156,6 +156,8 @@ def covariance_study(g, sizes, dmft, t_cov, dt, *, rng, max_draws=10, t_transien
         Steps between stored samples.
     n_blocks : int >= 2
         Time blocks of the jackknife.
+    n_omega : int >= 8
+        Frequencies of the prediction's quadrature (:func:`linear_equivalent_covariance`).
 
     Returns
     -------
@@ -184,6 +186,7 @@ def covariance_study(g, sizes, dmft, t_cov, dt, *, rng, max_draws=10, t_transien
     t_transient = check_real(t_transient, "t_transient", 0.0)
     sample_every = check_int(sample_every, "sample_every", 1)
     n_blocks = check_int(n_blocks, "n_blocks", 2)
+    n_omega = check_int(n_omega, "n_omega", 8, 10**6)
     rng = check_rng(rng, allow_seed=True)
     gam = dmft.gamma
     keys = ("draws", "edge", "corr", "corr_se", "corr_other", "slope", "rel_err_sys",
@@ -213,11 +216,11 @@ def covariance_study(g, sizes, dmft, t_cov, dt, *, rng, max_draws=10, t_transien
             noise = _rms(_offdiag(np.cov(R[:half].T) - np.cov(R[half:].T))) / 2
             xi_noise = _rms(_offdiag(np.cov(Xi[:half].T) - np.cov(Xi[half:].T))) / 2
             xi_rms = _rms(_offdiag(np.cov(Xi.T)))
-            C_pred = linear_equivalent_covariance(J, dmft)
+            C_pred = linear_equivalent_covariance(J, dmft, n_omega=n_omega)
             J_other = random_couplings(N, g, rng=rng)
             while _edge(J_other, gam) >= 1:
                 J_other = random_couplings(N, g, rng=rng)
-            C_other = linear_equivalent_covariance(J_other, dmft)
+            C_other = linear_equivalent_covariance(J_other, dmft, n_omega=n_omega)
             o_sim, o_pred = _offdiag(C_sim), _offdiag(C_pred)
             err_sys = np.sqrt(max(_rms(o_sim - o_pred) ** 2 - noise**2, 0.0))
             row.update(

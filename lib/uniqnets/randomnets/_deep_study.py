@@ -235,7 +235,7 @@ def finite_width_study(sigma_w2, sigma_b2, widths, n_layers, *, rng, n_chains=64
         Weight variance times fan-in, bias variance.
     widths : sequence of int >= 2, at least two
         Widths ``N``.
-    n_layers : int >= 8
+    n_layers : int >= 40
         Measured layers per network.
     rng : numpy.random.Generator or int
         Source of the networks (drawn width after width).
@@ -261,7 +261,7 @@ def finite_width_study(sigma_w2, sigma_b2, widths, n_layers, *, rng, n_chains=64
     widths = _widths(widths)
     if len(widths) < 2:
         raise ValueError("widths must hold at least two widths for the fit")
-    n_layers = check_int(n_layers, "n_layers", 8)
+    n_layers = check_int(n_layers, "n_layers", 40)
     n_chains = check_int(n_chains, "n_chains", 2)
     rng = check_rng(rng, allow_seed=True)
     one = finite_width_correction(sigma_w2, sigma_b2)
@@ -334,7 +334,7 @@ def threshold_study(sigma_b2, widths, n_layers, *, rng, n_chains=64, c2_bound=0.
         Bias variance.
     widths : sequence of int >= 2
         Widths ``N``.
-    n_layers : int >= 8
+    n_layers : int >= 40
         Measured layers per network.
     rng : numpy.random.Generator or int
         Source of the networks.
@@ -363,7 +363,7 @@ def threshold_study(sigma_b2, widths, n_layers, *, rng, n_chains=64, c2_bound=0.
     """
     sigma_b2 = check_real(sigma_b2, "sigma_b2", 0.0)
     widths = _widths(widths)
-    n_layers = check_int(n_layers, "n_layers", 8)
+    n_layers = check_int(n_layers, "n_layers", 40)
     n_chains = check_int(n_chains, "n_chains", 2)
     c2_bound = check_real(c2_bound, "c2_bound", 0.0)
     bracket = check_real(bracket, "bracket", 0.0, 1.0, lo_open=True, hi_open=True)

@@ -139,7 +139,7 @@ def ginn_exponent_study(sigma_w2, sigma_b2, widths, n_layers, *, rng, n_chains=6
         Weight variance times fan-in, bias variance.
     widths : sequence of int >= 2
         Simulated widths; the first and the last are used for the extrapolation.
-    n_layers : int >= 8
+    n_layers : int >= 40
         Measured layers per network.
     rng : numpy.random.Generator or int
         Source of the networks.
@@ -167,7 +167,7 @@ def ginn_exponent_study(sigma_w2, sigma_b2, widths, n_layers, *, rng, n_chains=6
     widths = _widths(widths)
     if len(widths) < 2 or widths[0] == widths[-1]:
         raise ValueError("widths must hold two different widths for the extrapolation")
-    n_layers = check_int(n_layers, "n_layers", 8)
+    n_layers = check_int(n_layers, "n_layers", 40)
     n_chains = check_int(n_chains, "n_chains", 2)
     n_quad_check = check_int(n_quad_check, "n_quad_check", 4, 60)
     rng = check_rng(rng, allow_seed=True)
