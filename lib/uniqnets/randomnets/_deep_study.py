@@ -376,6 +376,8 @@ def threshold_study(sigma_b2, widths, n_layers, *, rng, n_chains=64, c2_bound=0.
 
     rows = []
     for N in widths:
+        if lam_one_loop(3 * sc_inf, N) <= 0:
+            raise ValueError(f"widths: no one-loop threshold below 3 sigma_c at width {N}")
         pred = brentq(lam_one_loop, sc_inf, 3 * sc_inf, args=(N,), xtol=1e-10)
         scan = pred * np.array([1 - bracket, 1 + bracket])
         vals = [deep_tangent_exponent(sw, sigma_b2, N, n_layers, rng=rng, n_chains=n_chains)
