@@ -622,3 +622,17 @@ def test_covariance_study_predicts_beyond_unrelated_couplings():
     assert c.stable.size == 1 and np.isnan(c.corr_trend_z)
     # the quenched prediction correlates positively, unrelated couplings near zero (~5/N)
     assert c.corr[0] > abs(c.corr_other[0]) and c.corr_se[0] > 0
+
+
+@pytest.mark.parametrize("phi", ["tanh", "erf"])
+def test_rnn_variational_field_is_the_derivative_of_the_flow(phi):
+    from uniqnets.randomnets._rnn import _rnn_field
+
+    rng = np.random.default_rng(4)
+    J = rn.random_couplings(12, 2.0, rng=rng)
+    f, jvp = _rnn_field(J, phi)
+    x, V = rng.standard_normal(12), rng.standard_normal((12, 3))
+    h = 1e-6
+    fd = np.stack([(f(x + h * v) - f(x - h * v)) / (2 * h) for v in V.T], axis=1)
+    # central differences err by O(h^2 |f'''|) plus rounding O(eps |f| / h) ~ 1e-10
+    np.testing.assert_allclose(jvp(x, V), fd, atol=1e-8)
