@@ -520,3 +520,119 @@ def test_bad_input_raises_clear_errors():
         rn.ginn_forward(rn.random_ginn((2, 3), 1.0, 0.0, rng=0), np.zeros(5))
     with pytest.raises(ValueError, match="sizes"):
         rn.random_ginn((3,), 1.0, 0.0, rng=0)
+
+
+# -- the chapters' experiments ---------------------------------------------------------------
+
+def test_experiment_rng_is_the_named_child_of_the_seed():
+    # the same draws as spawning by hand, and different draws for different names
+    ref = np.random.default_rng(np.random.SeedSequence(7).spawn(len(rn.STREAMS))[3])
+    assert rn.experiment_rng(7, rn.STREAMS[3]).random() == ref.random()
+    assert rn.experiment_rng(7, "rnn").random() != rn.experiment_rng(7, "gsim").random()
+
+
+def test_double_copy_study_is_the_map_and_the_simulation_it_calls():
+    s = rn.double_copy_study(2.0, 0.05, 300, 60, 1e-3, rng=3, n_nets=4)
+    sim = rn.deep_pair_distances(2.0, 0.05, 300, 60, 1e-3, rng=3, n_nets=4, method="gram")
+    np.testing.assert_array_equal(s.sim_distances, sim)
+    # the map's exponent and ln(chi_1)/2 are two computations of one limit, O(d_lin) apart
+    assert abs(s.replica_minus_chi) < 1e-6
+    # simulated growth rate within 5 of its standard errors (4 networks) of map plus shift
+    assert abs(s.slope_z) < 5
+    assert s.summary("p_")["p_slope_z"] == s.slope_z
+
+
+def test_finite_width_fit_recovers_exact_line():
+    from uniqnets.randomnets._deep_study import _weighted_fit
+
+    x = np.array([1 / 16, 1 / 32, 1 / 64])
+    a, b, cov = _weighted_fit(x, -0.9 + 2.0 * x, np.array([0.1, 0.2, 0.3]))
+    assert abs(a + 0.9) < 1e-12 and abs(b - 2.0) < 1e-10 and cov.shape == (2, 2)
+
+
+def test_finite_width_study_deviations_are_n_times_the_shift():
+    s = rn.finite_width_study(2.0, 0.05, [16, 32], 40, rng=0, n_chains=4)
+    np.testing.assert_allclose(s.n_dev, s.widths * (s.exponents - s.lam_inf), rtol=1e-12)
+    np.testing.assert_allclose(s.n_dev_se, s.widths * s.stderr, rtol=1e-12)
+    assert abs(sum(s.c_terms) - s.c_one_loop) < 1e-12
+
+
+def test_threshold_study_one_loop_root_is_a_zero():
+    t = rn.threshold_study(0.05, [32], 40, rng=0, n_chains=4, c2_bound=1.0)
+    sw = t.one_loop[0]
+    lam = 0.5 * np.log(rn.chi1(sw, 0.05)) + rn.finite_width_correction(sw, 0.05).coefficient / 32
+    assert abs(lam) < 1e-8   # brentq to xtol 1e-10 in sigma_w2, slope O(1)
+    assert t.c2_shift[0] > 0 and np.all(t.tolerance(5.0) > t.tolerance(1.0))
+
+
+def test_gauge_invariance_check_sees_invariance_and_its_breaking():
+    c = rn.gauge_invariance_check((4, 16, 16), 2.0, 0.05, rng=1, n_inputs=5)
+    assert c.output_err < 1e-12 and c.growth_err < 1e-12   # rounding
+    assert c.split_err > 1e-3                               # the split tanh is not equivariant
+
+
+def test_ginn_exponent_study_extrapolates_linearly_in_inverse_width():
+    s = rn.ginn_exponent_study(2.0, 0.05, [16, 64], 40, rng=0, n_chains=2, n_quad_check=8)
+    (n1, n2), (l1, l2) = s.widths, s.exponents
+    # the line through (1/n1, l1) and (1/n2, l2) takes the value lam_inf at 1/N = 0
+    assert abs(l1 - (s.lam_inf + (l2 - s.lam_inf) * n2 / n1)) < 1e-12
+    assert abs(s.lam_mf - 0.5 * np.log(rn.chi1(2.0, 0.05, network="ginn"))) < 1e-15
+
+
+def test_training_exponents_forward_is_mean_field_and_training_lowers_the_loss():
+    t = rn.training_exponents([0.5, 4.0], 0.05, 8, 40, 0.05, rng=0, depth=2, n_data=16)
+    np.testing.assert_allclose(t.forward, [0.5 * np.log(rn.chi1(s, 0.05)) for s in (0.5, 4.0)])
+    assert np.all(t.loss_end < t.loss_start) and np.all(np.isfinite(t.train))
+
+
+def test_rnn_size_study_quiescent_below_and_chaotic_above_the_transition():
+    low = rn.rnn_size_study(0.5, [20, 40], [2, 2], 10.0, 0.1, rng=0, t_transient=5.0)
+    # below g = 1 the origin is stable: no network is chaotic, so there is nothing to fit
+    assert np.all(low.frac_chaotic == 0) and low.n_fit == 0 and np.isnan(low.lam_inf)
+    high = rn.rnn_size_study(4.0, [60, 120], [2, 2], 20.0, 0.1, rng=0, t_transient=10.0)
+    assert np.all(high.frac_chaotic > 0)
+    # the fit uses the sizes with at least two chaotic networks (a spread to weigh by)
+    assert high.n_fit == sum(int(np.sum(e > 0) >= 2) for e in high.exponents)
+
+
+def test_autocorrelation_study_normalises_to_one_at_lag_zero():
+    s = rn.rnn_size_study(3.0, [40], [2], 10.0, 0.1, rng=0, t_transient=5.0)
+    a = rn.autocorrelation_study(s, rn.dmft_autocorrelation(3.0), 30.0, 0.1, max_lag=5.0)
+    assert a.dmft_shape[0] == 1.0
+    assert all(np.allclose(rows[:, 0], 1.0) for rows in a.shapes)
+
+
+def test_spectrum_size_study_compares_the_two_sizes():
+    s = rn.rnn_size_study(3.0, [20, 40], [3, 3], 10.0, 0.1, rng=0, t_transient=5.0)
+    sp = rn.spectrum_size_study(3.0, [20, 40], 0.1, 10.0, 0.1, rng=1, spread=s, t_transient=5.0)
+    assert [e.size for e in sp.exponents] == [2, 4] and np.all(sp.draws >= 1)
+    np.testing.assert_equal(sp.se, np.hypot(sp.time_se, sp.net_se))
+    assert sp.net_se == np.hypot(s.spread(20), s.spread(40)) or np.isnan(sp.net_se)
+
+
+def test_stability_census_counts_the_edge():
+    # g = 0: J = 0, every linear equivalent stable; gamma 100: every one unstable
+    assert rn.stability_census(0.0, 0.5, [10], 3, rng=0).unstable[0] == 0
+    assert rn.stability_census(3.0, 100.0, [10], 3, rng=0).unstable[0] == 1
+
+
+def test_covariance_study_predicts_beyond_unrelated_couplings():
+    c = rn.covariance_study(3.0, [80], rn.dmft_autocorrelation(3.0), 100.0, 0.1, rng=0,
+                            t_transient=10.0)
+    assert c.stable.size == 1 and np.isnan(c.corr_trend_z)
+    # the quenched prediction correlates positively, unrelated couplings near zero (~5/N)
+    assert c.corr[0] > abs(c.corr_other[0]) and c.corr_se[0] > 0
+
+
+@pytest.mark.parametrize("phi", ["tanh", "erf"])
+def test_rnn_variational_field_is_the_derivative_of_the_flow(phi):
+    from uniqnets.randomnets._rnn import _rnn_field
+
+    rng = np.random.default_rng(4)
+    J = rn.random_couplings(12, 2.0, rng=rng)
+    f, jvp = _rnn_field(J, phi)
+    x, V = rng.standard_normal(12), rng.standard_normal((12, 3))
+    h = 1e-6
+    fd = np.stack([(f(x + h * v) - f(x - h * v)) / (2 * h) for v in V.T], axis=1)
+    # central differences err by O(h^2 |f'''|) plus rounding O(eps |f| / h) ~ 1e-10
+    np.testing.assert_allclose(jvp(x, V), fd, atol=1e-8)

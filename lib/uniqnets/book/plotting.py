@@ -37,6 +37,14 @@ def use_style() -> None:
 
 # The chapters' figure helpers, re-exported so that a chapter imports one module.
 from ._figures_networks import *  # noqa: E402, F401, F403  (chapters 04-07)
+from ._figures_randomnets import (  # noqa: E402, F401
+    double_copy_figure,
+    finite_width_figure,
+    phase_diagram,
+    pm,
+    rnn_autocorrelation_figure,
+    rnn_spectra_figure,
+)
 from ._figures_structural import *  # noqa: E402, F401, F403  (pages 09-10)
 from ._figures_thermo import (  # noqa: E402, F401
     binned_convergence,

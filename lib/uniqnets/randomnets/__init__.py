@@ -41,7 +41,14 @@ Modules (private; import from ``uniqnets.randomnets``):
 * ``_ginn``: the magnitude-phase (gauge-invariant) network;
 * ``_rnn``: random recurrent networks, their simulation and Lyapunov spectra;
 * ``_dmft``: the dynamic mean-field theory;
-* ``_linear_equivalence``: the linear-equivalent covariance and its dimension.
+* ``_linear_equivalence``: the linear-equivalent covariance and its dimension;
+* ``_streams``: the named random streams of the chapters' experiments;
+* ``_deep_study``: replicas against the double copy, the 1/N law, the finite-width threshold;
+* ``_ginn_study``: gauge invariance and the exponent of magnitude-phase networks;
+* ``_training_study``: forward exponents at initialisation against training exponents;
+* ``_rnn_study``: finite recurrent networks against the DMFT (exponent, autocorrelation,
+  spectrum);
+* ``_covariance_study``: measured covariances against the linear equivalent, its stability.
 
 References
 ----------
@@ -64,6 +71,20 @@ R. C. Terin, "The GINN framework: a stochastic QED correspondence for stability 
 chaos in deep neural networks", arXiv:2508.18948 (2025).
 """
 
+from ._covariance_study import (
+    CovarianceStudy,
+    StabilityCensus,
+    covariance_study,
+    stability_census,
+)
+from ._deep_study import (
+    DoubleCopyStudy,
+    FiniteWidthStudy,
+    ThresholdStudy,
+    double_copy_study,
+    finite_width_study,
+    threshold_study,
+)
 from ._dmft import DMFTResult, dmft_autocorrelation
 from ._double_copy import (
     DeepExponent,
@@ -77,6 +98,7 @@ from ._double_copy import (
 )
 from ._gauss import ACTIVATIONS, NETWORKS
 from ._ginn import GaugeNet, gauge_transform, ginn_forward, ginn_tangent_growth, random_ginn
+from ._ginn_study import GaugeCheck, GinnExponents, gauge_invariance_check, ginn_exponent_study
 from ._linear_equivalence import linear_equivalent_covariance, participation_ratio
 from ._rnn import (
     RNNLyapunov,
@@ -85,7 +107,17 @@ from ._rnn import (
     rnn_lyapunov,
     simulate_rnn,
 )
+from ._rnn_study import (
+    AutocorrelationStudy,
+    RNNSizeStudy,
+    SpectrumStudy,
+    autocorrelation_study,
+    rnn_size_study,
+    spectrum_size_study,
+)
 from ._signal import chi1, critical_sigma_w2, meanfield_qstar, qmap
+from ._streams import STREAMS, experiment_rng
+from ._training_study import TrainingExponents, training_exponents
 
 __all__ = [
     "ACTIVATIONS",
@@ -116,4 +148,28 @@ __all__ = [
     "replica_lyapunov",
     "rnn_lyapunov",
     "simulate_rnn",
+    "AutocorrelationStudy",
+    "CovarianceStudy",
+    "DoubleCopyStudy",
+    "FiniteWidthStudy",
+    "GaugeCheck",
+    "GinnExponents",
+    "RNNSizeStudy",
+    "STREAMS",
+    "SpectrumStudy",
+    "StabilityCensus",
+    "ThresholdStudy",
+    "TrainingExponents",
+    "autocorrelation_study",
+    "covariance_study",
+    "double_copy_study",
+    "experiment_rng",
+    "finite_width_study",
+    "gauge_invariance_check",
+    "ginn_exponent_study",
+    "rnn_size_study",
+    "spectrum_size_study",
+    "stability_census",
+    "threshold_study",
+    "training_exponents",
 ]
