@@ -50,7 +50,14 @@ The subpackage holds one subject per file (all names are re-exported here):
   :func:`bit_error_rate`, :func:`predicted_bit_error_rate`;
 * ``_adversarial``: Sec. VII, :func:`adversarial_example`, :func:`recover`,
   :func:`psnr`, :func:`predicted_psnr`;
-* ``_images``: :func:`binary_messages`, :func:`sample_image`.
+* ``_images``: :func:`binary_messages`, :func:`sample_image`;
+* ``_convergence``: the convergence test (Fig. 3), :func:`convergence_test`,
+  :func:`norm_growth_fit`;
+* ``_rates``: the gap measured, :func:`rate_scan`, :func:`half_collapse_depth`,
+  :func:`selection_readings`, :func:`spectrum_validation`;
+* ``_controls``: :func:`spacetime_delay` (Fig. 5), :func:`norm_controls`;
+* ``_gdscan``: Algorithm 2 scanned (Fig. 7), :func:`gd_collapse_scan`;
+* ``_likelihood``: Eqs. 7 and 10-12, :func:`hyperplane_test`, :func:`eq7_sides`.
 
 References
 ----------
@@ -67,14 +74,48 @@ STOC 2002.
 from ._adversarial import adversarial_example, predicted_psnr, psnr, recover
 from ._algorithm import MaxLikelihoodModel, select_rows, train_maxlikelihood
 from ._common import SELECTIONS
+from ._controls import CHAINS, NormControls, SpacetimeDelay, norm_controls, spacetime_delay
+from ._convergence import ConvergenceTest, NormGrowthFit, convergence_test, norm_growth_fit
 from ._geometry import angular_loss, chord_loss, cone_fraction, spacetime_cosine
+from ._gdscan import GDScan, gd_collapse_scan
 from ._gradient import GDResult, gradient_descent, gradient_descent_closed_form
 from ._images import binary_messages, sample_image
+from ._likelihood import HyperplaneTest, eq7_sides, hyperplane_test
 from ._propagation import Propagation, propagate, uncollapsed_fraction_2d
 from ._reconciliation import binarize, bit_error_rate, decrypt, encrypt, predicted_bit_error_rate
+from ._rates import (
+    RateScan,
+    SelectionReadings,
+    SpectrumValidation,
+    half_collapse_depth,
+    rate_scan,
+    selection_readings,
+    spectrum_validation,
+)
 from ._spectra import alignment_rate, sample_training_growth, selected_exponents, training_exponent
 
 __all__ = [
+    "CHAINS",
+    "ConvergenceTest",
+    "GDScan",
+    "HyperplaneTest",
+    "NormControls",
+    "NormGrowthFit",
+    "RateScan",
+    "SelectionReadings",
+    "SpacetimeDelay",
+    "SpectrumValidation",
+    "convergence_test",
+    "eq7_sides",
+    "gd_collapse_scan",
+    "half_collapse_depth",
+    "hyperplane_test",
+    "norm_controls",
+    "norm_growth_fit",
+    "rate_scan",
+    "selection_readings",
+    "spacetime_delay",
+    "spectrum_validation",
     "SELECTIONS",
     "GDResult",
     "MaxLikelihoodModel",
