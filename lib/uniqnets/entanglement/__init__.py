@@ -75,7 +75,13 @@ from ._adversarial import adversarial_example, predicted_psnr, psnr, recover
 from ._algorithm import MaxLikelihoodModel, select_rows, train_maxlikelihood
 from ._common import SELECTIONS
 from ._controls import CHAINS, NormControls, SpacetimeDelay, norm_controls, spacetime_delay
-from ._convergence import ConvergenceTest, NormGrowthFit, convergence_test, norm_growth_fit
+from ._convergence import (
+    ConvergenceTest,
+    NormGrowthFit,
+    convergence_test,
+    mean_se,
+    norm_growth_fit,
+)
 from ._geometry import angular_loss, chord_loss, cone_fraction, spacetime_cosine
 from ._gdscan import GDScan, gd_collapse_scan
 from ._gradient import GDResult, gradient_descent, gradient_descent_closed_form
@@ -110,6 +116,7 @@ __all__ = [
     "gd_collapse_scan",
     "half_collapse_depth",
     "hyperplane_test",
+    "mean_se",
     "norm_controls",
     "norm_growth_fit",
     "rate_scan",

@@ -16,17 +16,38 @@ import numpy as np
 from scipy.special import entr
 
 from .. import stats
-from .._validate import check_int, check_real
+from .._validate import check_array, check_int, check_real
 from ._algorithm import train_maxlikelihood
 from ._propagation import uncollapsed_fraction_2d
 from ._spectra import training_exponent
 
-__all__ = ["ConvergenceTest", "NormGrowthFit", "convergence_test", "norm_growth_fit"]
+__all__ = ["ConvergenceTest", "NormGrowthFit", "convergence_test", "mean_se", "norm_growth_fit"]
 
 
-def mean_se(values, axis=0):
-    """Mean over ``axis`` and its standard error (spread / sqrt(count); NaN for one value)."""
-    values = np.asarray(values, dtype=float)
+def mean_se(values, axis: int = 0):
+    """Mean over ``axis`` and its standard error, the spread over ``sqrt(count)``.
+
+    Parameters
+    ----------
+    values : array
+        Independent repetitions (models, seeds) along ``axis``; at least one.
+    axis : int
+        The axis of the repetitions.
+
+    Returns
+    -------
+    tuple of (float or array, float or array)
+        Mean and standard error (NaN for a single repetition).
+
+    Examples
+    --------
+    >>> mean_se([1.0, 2.0, 3.0])
+    (np.float64(2.0), np.float64(0.5773502691896258))
+    """
+    values = check_array(values, "values", min_size=1, finite=False)
+    axis = check_int(axis, "axis", -values.ndim, values.ndim - 1) if values.ndim else 0
+    if values.ndim == 0:
+        raise ValueError("values must have at least one dimension")
     m = values.shape[axis]
     se = (values.std(axis=axis, ddof=1) / np.sqrt(m) if m > 1
           else np.full(np.delete(values.shape, axis), np.nan))
