@@ -17,7 +17,7 @@ from scipy.stats import ortho_group
 from .. import lyapunov, stats
 from .._validate import check_array, check_int
 from ._algorithm import train_maxlikelihood
-from ._convergence import check_int_list, check_tol, mean_se
+from ._convergence import check_int_list, check_tol, markdown_table, mean_se, pm
 from ._propagation import propagate
 from ._spectra import training_exponent
 
@@ -175,6 +175,17 @@ class NormControls:
         i, c = self.ks.index(k), CHAINS.index(chain)
         m, se = mean_se(self.values[i, c, :, ("growth", "collapsed", "log10_mis").index(what)])
         return float(m), float(se)
+
+    def table(self) -> str:
+        """A Markdown table per chain and ``k``: growth per layer, collapsed fraction and the
+        median misalignment at the last layer, means ± standard errors over models."""
+        rows = []
+        for chain in CHAINS:
+            for k in self.ks:
+                g, c, m = (self.get(k, chain, w) for w in ("growth", "collapsed", "log10_mis"))
+                rows.append((chain, k, pm(*g), pm(*c, 2), pm(*m, 1)))
+        return markdown_table(("chain", "k", "growth per layer", "collapsed",
+                               "median log10(1 - |cos θ|)"), rows)
 
     def text(self, k: int, chain: str | None = None, digits: int = 2) -> str:
         """Collapsed fraction of a chain (``None``: the test-test fraction) as prose

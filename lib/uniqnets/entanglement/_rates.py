@@ -22,7 +22,7 @@ from .. import lyapunov, stats
 from .._validate import check_int, check_real
 from ._algorithm import train_maxlikelihood
 from ._common import check_k_n
-from ._convergence import check_int_list, check_tol
+from ._convergence import check_int_list, check_tol, markdown_table, pm
 from ._spectra import alignment_rate, sample_training_growth, training_exponent
 
 __all__ = ["RateScan", "SelectionReadings", "SpectrumValidation", "half_collapse_depth",
@@ -108,6 +108,26 @@ class RateScan:
         names = list(self.__dataclass_fields__)
         return [{name: getattr(self, name)[i].item() for name in names}
                 for i in range(self.k.size)]
+
+    def cell(self, k: int, n: int) -> int:
+        """Index of the cell ``(k, n)``."""
+        hit = np.flatnonzero((self.k == k) & (self.n == n))
+        if not hit.size:
+            raise ValueError(f"(k, n) = ({k}, {n}) is not a cell of the scan")
+        return int(hit[0])
+
+    def table(self) -> str:
+        """A Markdown table: predicted and measured rates, growths and half-collapse depths."""
+        def depth(x):
+            return "never" if not np.isfinite(x) else f"{x:.0f}"
+
+        rows = [(self.k[i], self.n[i], self.L[i], f"{self.delta[i]:.4f}",
+                 pm(self.d_meas[i], self.d_se[i], 4), pm(self.gap_qr[i], self.gap_qr_se[i], 4),
+                 f"{self.lam[i]:.4f}", pm(self.g_meas[i], self.g_se[i], 4),
+                 depth(self.L_half[i]), depth(self.L_half_est[i]))
+                for i in range(self.k.size)]
+        return markdown_table(("k", "n", "L", "Δ predicted", "tracked", "QR gap",
+                               "λ_train predicted", "measured", "L_half", "estimate"), rows)
 
     def worst_z(self) -> dict:
         """Largest deviation from the prediction, in standard errors, over the cells that
@@ -227,6 +247,16 @@ class SelectionReadings:
     mc_signed_rate_se: dict
     mc_signed_quad: dict
     demo: dict = field(repr=False)
+
+    def table(self) -> str:
+        """A Markdown table of the three rates per cell, with the signed draws where sampled."""
+        rows = []
+        for (k, n), r in self.rates.items():
+            mc = (pm(self.mc_signed_rate[k, n], self.mc_signed_rate_se[k, n], 4)
+                  if (k, n) in self.mc_signed_rate else "")
+            rows.append((k, n, f"{r['abs']:.4f}", f"{r['signed']:.4f}", mc, f"{r['none']:.4f}"))
+        return markdown_table(("k", "n", "Δ, abs", "Δ, signed", "signed, Monte Carlo",
+                               "Δ, none"), rows)
 
 
 def selection_readings(cells, mc_cells, seed: int, *, n_draws: int = 20000,
