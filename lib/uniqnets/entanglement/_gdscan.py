@@ -15,7 +15,7 @@ import numpy as np
 from .. import stats
 from .._validate import check_array, check_int, check_real
 from ._common import vector
-from ._convergence import check_tol, mean_se
+from ._convergence import check_tol, markdown_table, mean_se, pm
 from ._geometry import chord_loss, cone_fraction
 from ._gradient import gradient_descent, gradient_descent_closed_form
 
@@ -95,6 +95,34 @@ class GDScan:
     mc_vs_exact_worst_z: float = 0.0
     n_models: int = 0
     example_loss: dict = field(default_factory=dict, repr=False)
+
+    def window(self) -> dict:
+        """Per step of reading (b): the largest collapsed fraction over the runs that did not
+        diverge and the lambda where it is reached, and the first lambda at which half of
+        the runs or more stop as diverged (NaN where none)."""
+        out = {}
+        for b, eta in enumerate(self.etas_factors):
+            f = self.frac_b[b]
+            best = int(np.nanargmax(f)) if np.any(np.isfinite(f)) else None
+            half = np.flatnonzero(self.diverged_stop[b] >= self.n_models / 2)
+            out[float(eta)] = {
+                "max_collapsed": float(f[best]) if best is not None else float("nan"),
+                "at_lambda": float(self.lambdas[best]) if best is not None else float("nan"),
+                "diverge_lambda": float(self.lambdas[half[0]]) if half.size else float("nan")}
+        return out
+
+    def table(self) -> str:
+        """A Markdown table of reading (b) per step: its collapse window and the diverged
+        runs under the two criteria."""
+        rows = []
+        for b, (eta, w) in enumerate(self.window().items()):
+            rows.append((f"{eta:g}", f"{w['max_collapsed']:.3f}", f"{w['at_lambda']:g}",
+                         f"{w['diverge_lambda']:g}", int(self.diverged_stop[b].sum()),
+                         int(self.diverged_nonfinite[b].sum()),
+                         self.diverged_stop[b].size * self.n_models))
+        return markdown_table(("η", "largest collapsed fraction", "at λ",
+                               "half the runs diverge from λ", "diverged, stopping rule",
+                               "diverged, non-finite product", "runs"), rows)
 
 
 def gd_collapse_scan(w0, lambdas, seed: int, *, eta: float = 0.1, T: int = 5,

@@ -50,6 +50,18 @@ class HyperplaneTest:
     p_kept: np.ndarray
     p_kept_se: np.ndarray
 
+    def table(self) -> str:
+        """A Markdown table per angle: Eq. 10's mean, Eq. 11's variance ratio, Eq. 12's
+        separation probability among the kept rows."""
+        from ._convergence import markdown_table, pm
+
+        rows = [(f"{t:.3f}", f"{m:.4f}", f"{z:.1f}", f"{v:.3f}", pm(p, pse, 4))
+                for t, m, z, v, p, pse in zip(self.theta0, self.mean_fraction, self.z_mean,
+                                              self.var_ratio, self.p_kept, self.p_kept_se,
+                                              strict=True)]
+        return markdown_table(("θ/π", "mean x/n", "z", "variance / binomial",
+                               "kept rows separating"), rows)
+
 
 def hyperplane_test(theta0, seed: int, *, n_hash: int = 1000, n_rep: int = 400,
                     k_keep: int = 10) -> HyperplaneTest:
