@@ -57,7 +57,8 @@ The subpackage holds one subject per file (all names are re-exported here):
   :func:`selection_readings`, :func:`spectrum_validation`;
 * ``_controls``: :func:`spacetime_delay` (Fig. 5), :func:`norm_controls`;
 * ``_gdscan``: Algorithm 2 scanned (Fig. 7), :func:`gd_collapse_scan`;
-* ``_likelihood``: Eqs. 7 and 10-12, :func:`hyperplane_test`, :func:`eq7_sides`.
+* ``_likelihood``: Eqs. 7 and 10-12, :func:`hyperplane_test`, :func:`eq7_sides`;
+* ``_audit``: :func:`audit_training`, Algorithm 1 checked layer by layer.
 
 References
 ----------
@@ -73,6 +74,7 @@ STOC 2002.
 
 from ._adversarial import adversarial_example, predicted_psnr, psnr, recover
 from ._algorithm import MaxLikelihoodModel, select_rows, train_maxlikelihood
+from ._audit import TrainingAudit, audit_training
 from ._common import SELECTIONS
 from ._controls import CHAINS, NormControls, SpacetimeDelay, norm_controls, spacetime_delay
 from ._convergence import (
@@ -82,13 +84,12 @@ from ._convergence import (
     mean_se,
     norm_growth_fit,
 )
-from ._geometry import angular_loss, chord_loss, cone_fraction, spacetime_cosine
 from ._gdscan import GDScan, gd_collapse_scan
+from ._geometry import angular_loss, chord_loss, cone_fraction, spacetime_cosine
 from ._gradient import GDResult, gradient_descent, gradient_descent_closed_form
 from ._images import binary_messages, sample_image
 from ._likelihood import HyperplaneTest, eq7_sides, hyperplane_test
 from ._propagation import Propagation, propagate, uncollapsed_fraction_2d
-from ._reconciliation import binarize, bit_error_rate, decrypt, encrypt, predicted_bit_error_rate
 from ._rates import (
     RateScan,
     SelectionReadings,
@@ -98,10 +99,13 @@ from ._rates import (
     selection_readings,
     spectrum_validation,
 )
+from ._reconciliation import binarize, bit_error_rate, decrypt, encrypt, predicted_bit_error_rate
 from ._spectra import alignment_rate, sample_training_growth, selected_exponents, training_exponent
 
 __all__ = [
     "CHAINS",
+    "TrainingAudit",
+    "audit_training",
     "ConvergenceTest",
     "GDScan",
     "HyperplaneTest",

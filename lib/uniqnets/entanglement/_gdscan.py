@@ -15,7 +15,7 @@ import numpy as np
 from .. import stats
 from .._validate import check_array, check_int, check_real
 from ._common import vector
-from ._convergence import check_tol, markdown_table, mean_se, pm
+from ._convergence import check_tol, markdown_table, mean_se
 from ._geometry import chord_loss, cone_fraction
 from ._gradient import gradient_descent, gradient_descent_closed_form
 
