@@ -16,7 +16,7 @@ import numpy as np
 from scipy.special import entr
 
 from .. import stats
-from .._validate import check_array, check_int, check_real
+from .._validate import check_array, check_choice, check_int, check_real
 from ._algorithm import train_maxlikelihood
 from ._propagation import uncollapsed_fraction_2d
 from ._spectra import training_exponent
@@ -158,6 +158,7 @@ class ConvergenceTest:
         largest depth, the spread between models at L = 5, the averaged loss) or
         ``"sides"`` (shares of inputs ending on their side of 1/2 at the input and after
         one layer); means ± standard errors over models."""
+        check_choice(kind, "kind", ("fractions", "sides"))
         L5 = min(5, self.depth)
         rows = []
         for i, n in enumerate(self.widths):

@@ -138,8 +138,8 @@ def gd_collapse_scan(w0, lambdas, seed: int, *, eta: float = 0.1, T: int = 5,
 
     Parameters
     ----------
-    w0 : array (k,)
-        The training input (non-zero).
+    w0 : array (2,)
+        The training input (non-zero; the exact cone fraction is two-dimensional).
     lambdas : sequence of float > 0
         Target scales.
     seed : int >= 0
@@ -173,7 +173,7 @@ def gd_collapse_scan(w0, lambdas, seed: int, *, eta: float = 0.1, T: int = 5,
     >>> bool(s.frac_a_exact[1] > 0.9 > s.frac_a_exact[0]), s.closed_form_rel_err < 1e-12
     (True, True)
     """
-    w0 = vector(w0, "w0", nonzero=True)
+    w0 = vector(w0, "w0", nonzero=True, size=2)
     lambdas = check_array(lambdas, "lambdas", ndim=1)
     etas_factors = check_array(etas_factors, "etas_factors", ndim=1)
     etas = check_array(etas, "etas", ndim=1)

@@ -29,6 +29,20 @@ __all__ = ["RateScan", "SelectionReadings", "SpectrumValidation", "half_collapse
            "rate_scan", "selection_readings", "spectrum_validation"]
 
 
+def _cells(cells, name: str) -> list[tuple[int, int]]:
+    """A sequence of ``(k, n)`` pairs with ``1 <= k <= n``."""
+    if isinstance(cells, (str, bytes)) or not hasattr(cells, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of (k, n) pairs, got {type(cells).__name__}")
+    out = []
+    for i, c in enumerate(cells):
+        if isinstance(c, (str, bytes)) or not hasattr(c, "__len__") or len(c) != 2:
+            raise ValueError(f"{name}[{i}] must be a pair (k, n), got {c!r}")
+        k = check_int(c[0], f"{name}[{i}][0] (k)", 1)
+        n = check_int(c[1], f"{name}[{i}][1] (n)", k)
+        out.append((k, n))
+    return out
+
+
 def half_collapse_depth(k: int, n: int, tol: float = 0.01) -> float:
     """Depth at which half of isotropic test inputs are estimated to have collapsed.
 
@@ -299,11 +313,12 @@ def selection_readings(cells, mc_cells, seed: int, *, n_draws: int = 20000,
     >>> bool(res.rates[10, 11]["signed"] < 0 < res.rates[10, 11]["abs"])
     True
     """
-    cells = [check_k_n(*c) for c in cells]
-    mc_cells = [check_k_n(*c) for c in mc_cells]
+    cells = _cells(cells, "cells")
+    mc_cells = _cells(mc_cells, "mc_cells")
     seed = check_int(seed, "seed", 0)
     n_draws = check_int(n_draws, "n_draws", 2)
-    demo_k, demo_n = check_k_n(demo_k, demo_n)
+    demo_k = check_int(demo_k, "demo_k", 1)
+    demo_n = check_int(demo_n, "demo_n", demo_k)
     depth = check_int(depth, "depth", 2)
     n_test = check_int(n_test, "n_test", 1)
     tol = check_tol(tol)
@@ -390,7 +405,7 @@ def spectrum_validation(ks, cells, seed: int, *, n_factors: int = 20000,
     (True, True)
     """
     ks = check_int_list(ks, "ks", 1)
-    cells = [check_k_n(*c) for c in cells]
+    cells = _cells(cells, "cells")
     seed = check_int(seed, "seed", 0)
     n_factors = check_int(n_factors, "n_factors", 80)
     n_draws = check_int(n_draws, "n_draws", 2)
