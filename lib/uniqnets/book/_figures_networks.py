@@ -188,7 +188,7 @@ def plot_loss_histograms(losses, depths, row_labels, xlabel="loss (Eq. 21)"):
     Returns
     -------
     matplotlib.figure.Figure
-        ``len(losses) * len(depths)`` panels (Chapter 6, Fig. 3).
+        ``len(losses) * len(depths)`` panels (page 15, the paper's Fig. 3).
 
     Examples
     --------
@@ -232,7 +232,7 @@ def plot_rate_comparison(rows, ks):
     Returns
     -------
     matplotlib.figure.Figure
-        One log-log panel with the line of equality (Chapter 6).
+        One log-log panel with the line of equality (page 16).
 
     Examples
     --------
@@ -287,7 +287,7 @@ def plot_spacetime(tracked, c_values, onset, delay_meas, delay_se, delay_pred,
     Returns
     -------
     matplotlib.figure.Figure
-        Six panels (Chapter 6, the paper's Fig. 5).
+        Six panels (page 16, the paper's Fig. 5).
 
     Examples
     --------
@@ -365,7 +365,7 @@ def plot_gd_collapse(hist_losses, lambdas, frac_a, frac_a_exact, frac_b, eta_a, 
     Returns
     -------
     matplotlib.figure.Figure
-        ``len(hist_losses) + 2`` panels (Chapter 6, the paper's Fig. 7).
+        ``len(hist_losses) + 2`` panels (page 17, the paper's Fig. 7).
 
     Examples
     --------
@@ -588,7 +588,7 @@ def plot_collapse_by_depth(depths, widths, exact, measured, avg_loss):
     Returns
     -------
     matplotlib.figure.Figure
-        Two panels (Chapter 6, the convergence test).
+        Two panels (page 15, the convergence test).
 
     Examples
     --------
@@ -644,7 +644,7 @@ def plot_collapsed_fraction(depths, ks, offsets, fractions, half_depths, errors=
     Returns
     -------
     matplotlib.figure.Figure
-        ``len(ks)`` panels (Chapter 6, larger k).
+        ``len(ks)`` panels (page 15, larger k).
 
     Examples
     --------

@@ -272,6 +272,15 @@ class SelectionReadings:
         return markdown_table(("k", "n", "Δ, abs", "Δ, signed", "signed, Monte Carlo",
                                "Δ, none"), rows)
 
+    def demo_table(self) -> str:
+        """A Markdown table of the tracked runs: per reading, the collapsed fraction, the
+        median misalignment and the drift of ``log cot theta`` against ``max(Delta, 0)``."""
+        rows = [(sel, f"{d['collapsed']:.2f}", f"{d['median_log10_mis']:.2f}",
+                 pm(d["rate"], d["rate_se"]), f"{d['predicted']:.3f}")
+                for sel, d in self.demo.items()]
+        return markdown_table(("reading", "collapsed", "median log10(1 - |cos θ_L|)",
+                               "drift of log cot θ per layer", "max(Δ, 0)"), rows)
+
 
 def selection_readings(cells, mc_cells, seed: int, *, n_draws: int = 20000,
                        demo_k: int = 100, demo_n: int = 110, depth: int = 200,
