@@ -483,3 +483,106 @@ def test_measured_alignment_rate_is_the_lyapunov_gap():
     # independent layers: 4 standard errors (chance failure 6e-5); the rate formula's
     # finite-size bias is far below se here
     assert abs(rate - E.alignment_rate(k, n)) < 4 * se
+# -- the experiments of the entanglement pages, at small sizes ------------------------------
+
+def test_convergence_test_is_reproducible_and_consistent():
+    a = E.convergence_test(2, [2, 12], 8, 2, 100, seed=3)
+    b = E.convergence_test(2, [2, 12], 8, 2, 100, seed=3)
+    assert np.array_equal(a.collapsed, b.collapsed)
+    assert a.collapsed.shape == (2, 2, 9) and a.example_loss.shape == (2, 9, 100)
+    assert np.all((0 <= a.collapsed) & (a.collapsed <= 1))
+    assert a.mc_vs_exact_worst_z < 5
+    # the averaged loss of a collapsed model is the share at loss 1, about 1/2
+    assert abs(a.mean_loss[1, :, -1].mean() - 0.5) < 0.2
+    assert "±" in a.fraction_text(2, 1) or "every one" in a.fraction_text(2, 1)
+    with pytest.raises(ValueError, match="n must be one of"):
+        a.fraction(5)
+
+
+def test_convergence_test_rank_one_branches():
+    res = E.convergence_test(3, [103], 15, 1, 200, seed=1)
+    assert res.branch_agreement[0] == 1.0
+    assert res.log10_s2_over_s1[0] < -8
+
+
+def test_norm_growth_fit_prefers_the_exponential_law():
+    fit = E.norm_growth_fit(E.convergence_test(2, [102], 20, 3, 5, seed=0))
+    assert abs(fit.lam_fit[0] - fit.lam_pred[0]) < 5 * fit.lam_fit_se[0]
+    assert fit.miss_prop_log10[0] > fit.miss_exp_log10[0] + 1
+    assert "λ_train" in fit.table()
+
+
+def test_mean_se():
+    m, se = E.mean_se([[1.0, 2.0], [3.0, 4.0]])
+    assert np.allclose(m, [2.0, 3.0]) and np.allclose(se, [1.0, 1.0])
+    assert np.isnan(E.mean_se([1.0])[1])
+
+
+def test_half_collapse_depth_is_finite_for_positive_rates_only():
+    assert 0 < E.half_collapse_depth(2, 1002) < E.half_collapse_depth(2, 2)
+    assert E.half_collapse_depth(10, 10) > E.half_collapse_depth(10, 110)
+
+
+def test_rate_scan_matches_the_gap():
+    scan = E.rate_scan([2], [0, 100], 0, min_depth=200, max_depth=200, n_models=2)
+    z = scan.worst_z()
+    assert z["cells"] == 2 and z["tracked"] < 5 and z["qr"] < 5
+    assert scan.cell(2, 102) == 1 and len(scan.rows()) == 2
+    with pytest.raises(ValueError, match="not a cell"):
+        scan.cell(3, 3)
+
+
+def test_selection_readings_signs():
+    res = E.selection_readings([(10, 11)], [(10, 11)], 0, n_draws=2000, demo_k=10, demo_n=11,
+                               depth=80)
+    assert res.rates[10, 11]["signed"] < 0 < res.rates[10, 11]["abs"]
+    assert abs(res.mc_signed_rate[10, 11] - res.mc_signed_quad[10, 11]) \
+        < 5 * res.mc_signed_rate_se[10, 11]
+    assert res.demo["abs"]["predicted"] > 0 and res.demo["signed"]["predicted"] == 0
+
+
+def test_spectrum_validation_on_known_answers():
+    v = E.spectrum_validation([2, 3], [(2, 12)], 1, n_factors=4000, n_draws=4000)
+    assert max(v.newman_worst_z.values()) < 5
+    assert abs(v.quad[2, 12] - v.mc[2, 12]) < 5 * v.mc_se[2, 12]
+
+
+def test_spacetime_delay_grows_with_c():
+    st = E.spacetime_delay([1.0, 100.0, 10000.0], 0, depth=24, n_models=3, n_test=200)
+    assert st.delay[0] == 0 and st.delay[1] < st.delay[2]
+    assert abs(st.delay[-1] - st.delay_pred[-1]) <= 1 + 4 * st.delay_se[-1]
+    assert st.delay_naive[-1] < st.delay_pred[-1]
+
+
+def test_norm_controls_separate_growth_from_gap():
+    nc = E.norm_controls([2], 0, n_models=2, n_test=100)
+    assert nc.get(2, "selected")[0] > 0.99 and nc.get(2, "orthogonal")[0] < 0.5
+    assert nc.rescaled_max_diff[0] < 1e-9 and nc.orthogonal_max_change[0] < 1e-10
+    assert abs(nc.get(2, "rescaled", "growth")[0]) < 1e-12
+    assert "norm-minimising" in nc.table()
+
+
+def test_gd_collapse_scan_divergence_criteria():
+    s = E.gd_collapse_scan([0.1, 0.1], [1.0, 1e4], 0, etas_factors=[0.1, 0.001], n_models=3,
+                           n_test=200)
+    assert s.closed_form_rel_err < 1e-12
+    assert s.frac_a_exact[1] > 0.9 > s.frac_a_exact[0]
+    assert np.all(s.diverged_nonfinite <= s.diverged_stop)
+    assert s.diverged_stop[0, 1] == 3  # lambda eta = 1000: every run overflows
+    assert np.isnan(s.frac_b[0, 1])
+    assert set(s.window()) == {0.1, 0.001} and "non-finite" in s.table()
+
+
+def test_hyperplane_test_and_eq7():
+    h = E.hyperplane_test([1 / 3, 2 / 3], 0, n_hash=200, n_rep=50, k_keep=5)
+    assert np.all(h.z_mean < 5)
+    assert h.p_kept[0] < 1 / 3 < 2 / 3 < h.p_kept[1]
+    lhs, rhs = E.eq7_sides(30, 100, 0.3)
+    assert lhs == pytest.approx(rhs)
+    assert abs(np.subtract(*E.eq7_sides(50, 100, 0.3))) > 1
+
+
+def test_audit_training_on_a_wide_model():
+    a = E.audit_training([1.0, -2.0, 0.5], 50, 10, np.random.default_rng(4))
+    assert np.all(a.kept_margin > 0) and a.reproduces_rel_err < 1e-12
+    assert a.growth_per_layer > 0

@@ -191,7 +191,7 @@ def plot_loss_histograms(losses, depths, row_labels, xlabel="loss (Eq. 21)"):
     Returns
     -------
     matplotlib.figure.Figure
-        ``len(losses) * len(depths)`` panels (Chapter 6, Fig. 3).
+        ``len(losses) * len(depths)`` panels (page 15, the paper's Fig. 3).
 
     Examples
     --------
@@ -235,7 +235,7 @@ def plot_rate_comparison(rows, ks):
     Returns
     -------
     matplotlib.figure.Figure
-        One log-log panel with the line of equality (Chapter 6).
+        One log-log panel with the line of equality (page 16).
 
     Examples
     --------
@@ -290,7 +290,7 @@ def plot_spacetime(tracked, c_values, onset, delay_meas, delay_se, delay_pred,
     Returns
     -------
     matplotlib.figure.Figure
-        Six panels (Chapter 6, the paper's Fig. 5).
+        Six panels (page 16, the paper's Fig. 5).
 
     Examples
     --------
@@ -341,7 +341,7 @@ def plot_spacetime(tracked, c_values, onset, delay_meas, delay_se, delay_pred,
 
 
 def plot_gd_collapse(hist_losses, lambdas, frac_a, frac_a_exact, frac_b, eta_a, etas,
-                     frac_eta, lambda_fixed):
+                     frac_eta, lambda_fixed, frac_a_se=None, frac_b_se=None, frac_eta_se=None):
     """Algorithm 2 (gradient descent towards a target): losses and collapsed fractions.
 
     Parameters
@@ -360,11 +360,15 @@ def plot_gd_collapse(hist_losses, lambdas, frac_a, frac_a_exact, frac_b, eta_a, 
         The learning-rate sweep at ``lambda_fixed`` and its collapsed fractions.
     lambda_fixed : float
         Lambda of that sweep.
+    frac_a_se, frac_eta_se : arrays, optional
+        Standard errors of ``frac_a`` and ``frac_eta`` (error bars of one se).
+    frac_b_se : dict of float to array (n_lam,), optional
+        Standard errors of ``frac_b`` (error bars of one se).
 
     Returns
     -------
     matplotlib.figure.Figure
-        ``len(hist_losses) + 2`` panels (Chapter 6, the paper's Fig. 7).
+        ``len(hist_losses) + 2`` panels (page 17, the paper's Fig. 7).
 
     Examples
     --------
@@ -387,17 +391,17 @@ def plot_gd_collapse(hist_losses, lambdas, frac_a, frac_a_exact, frac_b, eta_a, 
         ax.set_xlabel("loss (Eq. 32)")
     ax = fig.add_subplot(2, 2, 3)
     ax.plot(lambdas, frac_a_exact, "k-", lw=1, label=f"(a) one matrix, η = {eta_a:g}")
-    ax.plot(lambdas, frac_a, "ko", ms=3)
+    ax.errorbar(lambdas, frac_a, yerr=frac_a_se, fmt="ko", ms=3)
     for i, (eta, frac) in enumerate(frac_b.items()):
-        ax.plot(lambdas, frac, "s--", ms=3, color=f"C{i + 1}",
-                label=f"(b) three factors, η = {eta:g}")
+        ax.errorbar(lambdas, frac, yerr=None if frac_b_se is None else frac_b_se[eta],
+                    fmt="s--", ms=3, color=f"C{i + 1}", label=f"(b) three factors, η = {eta:g}")
     ax.set_xscale("log")
     ax.set_xlabel("λ")
     ax.set_ylabel("collapsed fraction")
     ax.set_title("e)", fontsize=9)
     ax.legend(fontsize=7)
     ax = fig.add_subplot(2, 2, 4)
-    ax.plot(etas, frac_eta, "o-", ms=3)
+    ax.errorbar(etas, frac_eta, yerr=frac_eta_se, fmt="o-", ms=3)
     ax.set_xscale("log")
     ax.set_xlabel("learning rate η")
     ax.set_ylabel("collapsed fraction")
@@ -683,7 +687,7 @@ def plot_collapse_by_depth(depths, widths, exact, measured, avg_loss):
     Returns
     -------
     matplotlib.figure.Figure
-        Two panels (Chapter 6, the convergence test).
+        Two panels (page 15, the convergence test).
 
     Examples
     --------
@@ -718,7 +722,7 @@ def plot_collapse_by_depth(depths, widths, exact, measured, avg_loss):
     return fig
 
 
-def plot_collapsed_fraction(depths, ks, offsets, fractions, half_depths):
+def plot_collapsed_fraction(depths, ks, offsets, fractions, half_depths, errors=None):
     """Collapsed fraction against depth, one panel per input dimension k.
 
     Parameters
@@ -733,11 +737,13 @@ def plot_collapsed_fraction(depths, ks, offsets, fractions, half_depths):
         The collapsed fractions.
     half_depths : dict of (k, n) to float
         Estimated depth of half collapse, marked where it lies within the depths.
+    errors : dict of (k, n) to array (L_max + 1,), optional
+        Standard errors of the fractions, drawn as a band of one standard error.
 
     Returns
     -------
     matplotlib.figure.Figure
-        ``len(ks)`` panels (Chapter 6, larger k).
+        ``len(ks)`` panels (page 15, larger k).
 
     Examples
     --------
@@ -754,6 +760,9 @@ def plot_collapsed_fraction(depths, ks, offsets, fractions, half_depths):
         for i, off in enumerate(offsets):
             n = k + off
             ax.plot(depths, fractions[k, n], color=f"C{i}", label=f"n = {n}")
+            if errors is not None and np.all(np.isfinite(errors[k, n])):
+                ax.fill_between(depths, fractions[k, n] - errors[k, n],
+                                fractions[k, n] + errors[k, n], color=f"C{i}", alpha=0.2, lw=0)
             if half_depths[k, n] <= depths[-1]:
                 ax.plot([half_depths[k, n]], [0.5], "v", color=f"C{i}")
         ax.set_title(f"k = {k}")

@@ -51,6 +51,14 @@ The subpackage holds one subject per file (all names are re-exported here):
 * ``_adversarial``: Sec. VII, :func:`adversarial_example`, :func:`recover`,
   :func:`psnr`, :func:`predicted_psnr`;
 * ``_images``: :func:`binary_messages`, :func:`sample_image`;
+* ``_convergence``: the convergence test (Fig. 3), :func:`convergence_test`,
+  :func:`norm_growth_fit`;
+* ``_rates``: the gap measured, :func:`rate_scan`, :func:`half_collapse_depth`,
+  :func:`selection_readings`, :func:`spectrum_validation`;
+* ``_controls``: :func:`spacetime_delay` (Fig. 5), :func:`norm_controls`;
+* ``_gdscan``: Algorithm 2 scanned (Fig. 7), :func:`gd_collapse_scan`;
+* ``_likelihood``: Eqs. 7 and 10-12, :func:`hyperplane_test`, :func:`eq7_sides`;
+* ``_audit``: :func:`audit_training`, Algorithm 1 checked layer by layer;
 * ``_applications``: Sec. VI and VII measured at every depth, :func:`key_errors`,
   :func:`eavesdrop`, :func:`recovery_scan`, :func:`measured_alignment_rate`,
   :func:`first_depth_from`.
@@ -79,15 +87,59 @@ from ._applications import (
     measured_alignment_rate,
     recovery_scan,
 )
+from ._audit import TrainingAudit, audit_training
 from ._common import SELECTIONS
+from ._controls import CHAINS, NormControls, SpacetimeDelay, norm_controls, spacetime_delay
+from ._convergence import (
+    ConvergenceTest,
+    NormGrowthFit,
+    convergence_test,
+    mean_se,
+    norm_growth_fit,
+)
+from ._gdscan import GDScan, gd_collapse_scan
 from ._geometry import angular_loss, chord_loss, cone_fraction, spacetime_cosine
 from ._gradient import GDResult, gradient_descent, gradient_descent_closed_form
 from ._images import binary_messages, sample_image
+from ._likelihood import HyperplaneTest, eq7_sides, hyperplane_test
 from ._propagation import Propagation, propagate, uncollapsed_fraction_2d
+from ._rates import (
+    RateScan,
+    SelectionReadings,
+    SpectrumValidation,
+    half_collapse_depth,
+    rate_scan,
+    selection_readings,
+    spectrum_validation,
+)
 from ._reconciliation import binarize, bit_error_rate, decrypt, encrypt, predicted_bit_error_rate
 from ._spectra import alignment_rate, sample_training_growth, selected_exponents, training_exponent
 
 __all__ = [
+    "CHAINS",
+    "TrainingAudit",
+    "audit_training",
+    "ConvergenceTest",
+    "GDScan",
+    "HyperplaneTest",
+    "NormControls",
+    "NormGrowthFit",
+    "RateScan",
+    "SelectionReadings",
+    "SpacetimeDelay",
+    "SpectrumValidation",
+    "convergence_test",
+    "eq7_sides",
+    "gd_collapse_scan",
+    "half_collapse_depth",
+    "hyperplane_test",
+    "mean_se",
+    "norm_controls",
+    "norm_growth_fit",
+    "rate_scan",
+    "selection_readings",
+    "spacetime_delay",
+    "spectrum_validation",
     "SELECTIONS",
     "Eavesdropping",
     "GDResult",
