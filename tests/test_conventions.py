@@ -170,10 +170,11 @@ def test_code_passes_the_linter():
 
 
 # What a page of QuantEcon's lectures looks like, measured with the same definitions
-# (uniqnets.book.notebook.page_metrics): the median lecture 26 kB, 28 % code, 2 % bookkeeping.
-# The book aims at pages of at most about 35 kB, 40 % code, 8 % bookkeeping and code cells
-# of at most about 30 lines; "about" is 10 % here, so that a page is not trimmed to a number.
-PAGE_LIMITS = {"kb": 35 * 1.1, "code_share": 0.40 * 1.1, "bookkeeping_share": 0.08 * 1.1,
+# (uniqnets.book.notebook.page_metrics): the median lecture 26 kB, 28 % code, 2 % bookkeeping,
+# the largest 109 kB and 68 % code. The book aims at pages of at most about 35 kB, 40 % code,
+# 8 % bookkeeping and code cells of at most about 30 lines; the limits below leave room
+# around those aims (code 45 %, the rest 10 %), so that a page is not trimmed to a number.
+PAGE_LIMITS = {"kb": 35 * 1.1, "code_share": 0.45, "bookkeeping_share": 0.08 * 1.1,
                "max_cell": 30 * 1.1}
 
 

@@ -65,6 +65,27 @@ class TwinScan:
         """
         return np.array([r.distances.max() for r in self.runs])
 
+    def outcomes(self, chaotic) -> np.ndarray:
+        """What each pair did, in words, shape (n,).
+
+        ``"separate"`` where ``chaotic`` (a boolean per rate, from the exponents); else
+        ``"reconverge"`` if the pair ends below ``delta0 / 10``, ``"end apart"`` above
+        ``1e4 delta0``, and ``"stay near δ0"`` in between.
+
+        Examples
+        --------
+        >>> tw = twin_scan(_demo_objective(), np.zeros(9), [0.1], 1e-8, 3, 0)
+        >>> tw.outcomes([True]).tolist()
+        ['separate']
+        """
+        chaotic = np.asarray(check_array(chaotic, "chaotic", dtype=None), dtype=bool)
+        if chaotic.shape != self.lrs.shape:
+            raise ValueError(f"chaotic must have one entry per rate ({self.lrs.size}), got "
+                             f"shape {chaotic.shape}")
+        d = self.delta0
+        return np.select([chaotic, self.final < 0.1 * d, self.final > 1e4 * d],
+                         ["separate", "reconverge", "end apart"], "stay near δ0")
+
 
 def _demo_objective():
     """A tiny objective (9 parameters on 8 points) for the examples."""
