@@ -130,6 +130,15 @@ class ClosedForm:
         """Difference of the sums (the volume contraction rate, exact for the QR loop)."""
         return float(abs(self.measured.sum() - self.exact.sum()))
 
+    def summary(self, suffix: str) -> dict:
+        """Errors, gradient norm, Hessian range, top exact exponent and number of complex
+        roots, each name ending in ``_suffix``."""
+        out = {"err": self.err, "sum_err": self.sum_err, "grad_norm": self.grad_norm,
+               "mu_min": float(self.mu.min()), "mu_max": float(self.mu.max()),
+               "lam_max": float(self.exact[0]),
+               "n_complex": int(np.sum(np.abs(np.imag(self.roots)) > 0))}
+        return {f"{k}_{suffix}": v for k, v in out.items()}
+
 
 def minimum_exponents(X, Y, sizes, lr: float, weight_decay: float, n_steps: int,
                       rng: np.random.Generator, *, n_descent: int = 500) -> ClosedForm:
