@@ -65,7 +65,7 @@ def _training_map(network, X, Y, optimizer, loss, batches, n_chunks, dtype, thet
     TM.sharpness(x, t, preconditioned)
 
 
-B = np.random.default_rng(2).integers(0, 6, (4, 2))
+B = np.random.default_rng(2).integers(0, 6, (6, 2))
 NETS, THETAS = {"MLP": NET}, {"MLP": THETA}
 DTYPE = CHOICE + [("float16", ValueError)]
 MAPS = [("abc", TypeError), ({}, TypeError)]
@@ -83,10 +83,16 @@ CASES = [
     Case("PrecisionTwins", exempt="a result container built by precision_twins"),
     Case("ScanRun", exempt="a result container built by lr_scan"),
     Case("TwinRun", exempt="a result container built by architecture_twins"),
+    Case("DigitsSetup", exempt="a result container built by digits_setup"),
+    Case("digits_setup", practice.digits_setup,
+         dict(seed=0, batch_size=4, n_total=3, scan_architectures=["CNN"], width=1.0),
+         bad={"seed": NONNEG_INT, "batch_size": POS_INT, "n_total": POS_INT,
+              "scan_architectures": [("CNN", TypeError), (["RNN"], ValueError)],
+              "width": POS_REAL}),
     Case("digits_network", practice.digits_network, dict(name="MLP", width=0.1),
          bad={"name": CHOICE + [("RNN", ValueError)], "width": POS_REAL}),
     Case("lr_scan", practice.lr_scan,
-         dict(networks=NETS, thetas0=THETAS, lrs={"sgd": [0.1]}, n_steps=2, n_transient=1,
+         dict(networks=NETS, thetas0=THETAS, lrs={"sgd": [0.1]}, n_steps=4, n_transient=1,
               n_blocks=2, n_sharp=4, with_edge=True, **EXPERIMENT),
          bad={"networks": MAPS, "thetas0": [({}, ValueError)],
               "lrs": MAPS + [({"rmsprop": [0.1]}, ValueError), ({"sgd": [-0.1]}, ValueError)],
@@ -100,7 +106,7 @@ CASES = [
               "optimizer_name": CHOICE + [("rmsprop", ValueError)], "lr": POS_REAL,
               "n_sharp": POS_INT, "dtype": DTYPE}),
     Case("architecture_twins", practice.architecture_twins,
-         dict(networks=NETS, thetas0=THETAS, lr=0.1, n_steps=2, n_transient=1, n_twin_steps=2,
+         dict(networks=NETS, thetas0=THETAS, lr=0.1, n_steps=4, n_transient=1, n_twin_steps=2,
               n_blocks=2, known=None, **EXPERIMENT),
          bad={"networks": MAPS, "thetas0": [({}, ValueError)], "lr": POS_REAL,
               "n_twin_steps": POS_INT, "dtype": DTYPE, "known": [("abc", TypeError)]}),

@@ -238,6 +238,7 @@ class LRScan:
                 "n_chaotic": c["positive"], "n_contracting": c["negative"],
                 "n_marginal": c["zero"], "n_diverged_scan": c["diverged"],
                 "lam_scan_max": np.nan if top is None else top.lam,
+                "se_at_max": np.nan if top is None else top.se,
                 "edge_at_max": np.nan if top is None else top.edge,
                 "top_run": "none" if top is None else top.key,
                 "edge_max": max((r.edge for r in self.runs if np.isfinite(r.edge)),
@@ -276,7 +277,7 @@ def lr_scan(networks: Mapping, thetas0: Mapping, X, Y, batches, lrs: Mapping, n_
         Training data (see :class:`TrainingMap`).
     batches : int array, shape (n_transient + n_steps or more, batch_size)
     lrs : mapping optimizer name -> sequence of float > 0
-    n_steps : int >= n_blocks
+    n_steps : int >= 2 * n_blocks
     n_transient : int >= 0
     seed : int
         Seed of the initial tangent direction of every run.
@@ -312,7 +313,7 @@ def lr_scan(networks: Mapping, thetas0: Mapping, X, Y, batches, lrs: Mapping, n_
     """
     lrs = _check_lrs(lrs)
     n_blocks = check_int(n_blocks, "n_blocks", lo=2)
-    n_steps = check_int(n_steps, "n_steps", lo=n_blocks)
+    n_steps = check_int(n_steps, "n_steps", lo=2 * n_blocks)
     n_transient = check_int(n_transient, "n_transient", lo=0)
     seed = check_int(seed, "seed")
     n_sharp = check_int(n_sharp, "n_sharp", lo=1)
