@@ -482,13 +482,15 @@ class ArchitectureTwins:
 
     def summary(self) -> dict:
         """Per network its exponent, standard error, final distance, rate and agreement;
-        the order; how many separated and how many grew at their top exponent."""
+        the order; how many twins separated, how many stayed exactly one ulp apart (the
+        changed weight received no gradient) and how many grew at their top exponent."""
         runs = self.runs.values()
         return {"arch": {n: {"lam": r.lam, "se": r.se, "d_end": r.d_end, "rate": r.rate,
                              "agree": r.agreement} for n, r in self.runs.items()},
                 "arch_order": ", ".join(self.order()),
                 "twin_d0": next(iter(runs)).d0,
                 "n_separated": sum(r.d_end > r.d0 for r in runs),
+                "n_unmoved": sum(r.d_end == r.d0 for r in runs),
                 "n_track": sum(abs(r.rate - r.lam) < 3 * r.se for r in runs)}
 
     def markdown(self) -> str:
