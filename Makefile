@@ -12,7 +12,7 @@
 #   make sweep      rerun a chapter over a grid of parameters (SWEEP_NB, SWEEP_GRID, SWEEP_OUT)
 #   make robustness  rerun every chapter over 10 seeds; how often each verdict holds
 #                   (book/_data/robustness.json, shown on the page book/robustness.md)
-#   make sweep-practice  chapter 08's learning-rate scan over widths and seeds (about six
+#   make sweep-practice  page 11's learning-rate scan over widths and seeds (about six
 #                   minutes with 2 jobs) -> book/_data/sweep_practice.json, on book/sweep_practice.md
 #   make bench      measure speed and accuracy against peer libraries (benchmarks/)
 #   make clean      remove build products (keeps .venv);  make distclean also removes .venv
@@ -140,7 +140,7 @@ robustness: $(STAMP)
 		$(ROBUST_NB) --seeds $(ROBUST_SEEDS) --jobs $(ROBUST_JOBS) \
 		--out sweeps/robustness --data book/_data/robustness.json
 
-# make sweep-practice: chapter 08's learning-rate scan (SGD, momentum and Adam, each at the
+# make sweep-practice: page 11's learning-rate scan (SGD, momentum and Adam, each at the
 # chapter's own learning rates, on the CNN) over network widths and seeds, with shortened
 # runs, $(JOBS) at a time. Writes book/_data/sweep_practice.json (the command, the grid, the
 # date, the machine and each run's scan), which the page book/sweep_practice.md shows; the
@@ -149,10 +149,10 @@ PRACTICE_WIDTHS ?= 0.5,1,2,4
 PRACTICE_SEEDS  ?= 0:3
 PRACTICE_GRID   ?= -p width=$(PRACTICE_WIDTHS) -p seed=$(PRACTICE_SEEDS) \
 	-p 'scan_architectures=[CNN]' -p 'architectures=[MLP]' -p n_transient=20 -p n_steps=40 \
-	-p n_twin_steps=20 -p n_seeds=2 -p n_dist_steps=20 -p n_validate=300
+	-p n_twin_steps=20 -p n_seeds=2 -p n_dist_steps=20
 
 .PHONY: sweep-practice
 sweep-practice: $(STAMP)
-	$(BIN)/python -m uniqnets.book.sweep notebooks/08_scale_of_practice.md $(PRACTICE_GRID) \
+	$(BIN)/python -m uniqnets.book.sweep notebooks/11_scale_of_practice.md $(PRACTICE_GRID) \
 		-o sweeps/practice_width --jobs $(JOBS) --timeout 900 \
 		--data book/_data/sweep_practice.json --keep scan_table,n_params_scan,chapter_seconds

@@ -269,3 +269,108 @@ def test_import_error_names_the_extra():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert "uniqnets[practice]" in out
+
+
+# -- the experiments of the page on the scale of practice (small sizes) ----------------------
+@pytest.fixture(scope="module")
+def tiny():
+    """A small tanh MLP on 24 random points in 64 dimensions, with 40 mini-batches of 8."""
+    rng = np.random.default_rng(3)
+    X, Xt = rng.standard_normal((24, 64)), rng.standard_normal((40, 64))
+    net = practice.mlp((64, 6, 10))
+    return dict(X=X, Y=np.arange(24) % 10, Xt=Xt, Yt=np.arange(40) % 10, net=net,
+                theta=net.init(np.random.default_rng(4)), b=rng.integers(0, 24, (40, 8)))
+
+
+def test_digits_network_sizes_match_and_scale_with_width():
+    n = {a: practice.digits_network(a).n_params for a in practice.ARCHITECTURES}
+    # matched sizes: within 15 % of 1.1e4 at width 1
+    assert all(abs(v - 1.1e4) < 0.15 * 1.1e4 for v in n.values()), n
+    assert practice.digits_network("CNN", 2.0).n_params > 2.5 * n["CNN"]
+
+
+def test_lr_scan_is_the_training_maps_spectrum(tiny):
+    scan = practice.lr_scan({"m": tiny["net"]}, {"m": tiny["theta"]}, tiny["X"], tiny["Y"],
+                            tiny["b"], {"sgd": [0.1, 1e9]}, 20, 5, seed=7, dtype="float64")
+    tm = practice.TrainingMap(tiny["net"], tiny["X"], tiny["Y"], practice.optimizer("sgd", 0.1),
+                              batches=tiny["b"])
+    res = tm.spectrum(tiny["theta"], 20, n_transient=5, rng=np.random.default_rng(7))
+    run, blown = scan.runs
+    # the same computation, bit for bit
+    assert run.lam == res.exponents[0] and run.se == res.stderr(10)[0]
+    assert np.isfinite(run.edge) and run.edge > 0
+    # a learning rate of 1e9 throws the parameters beyond the divergence bound (1e6)
+    assert blown.diverged and np.isnan(blown.lam) and blown.sign() == "diverged"
+    assert scan.counts()["diverged"] == 1 and sum(scan.counts().values()) == 2
+    assert set(scan.table()) == {"m sgd 0.1", "m sgd 1e+09"}
+    assert scan.get("m", "sgd", 0.1) is run and scan.get("m", "adam", 0.1) is None
+
+
+def test_scan_run_sign_reads_three_standard_errors():
+    run = practice.ScanRun("a", "sgd", 0.1, 0.3, 0.1, 1.0, False)
+    assert run.sign() == "zero" and run.sign(z=2.9) == "positive"
+    assert practice.ScanRun("a", "sgd", 0.1, -0.31, 0.1, 1.0, False).sign() == "negative"
+
+
+def test_architecture_twins_start_one_ulp_apart_and_reuse_a_scan(tiny):
+    args = ({"m": tiny["net"]}, {"m": tiny["theta"]}, tiny["X"], tiny["Y"], tiny["b"])
+    scan = practice.lr_scan(*args, {"sgd": [0.5]}, 20, 5, seed=1)
+    tw = practice.architecture_twins(*args, 0.5, 20, 5, 30, seed=1)
+    tw_known = practice.architecture_twins(*args, 0.5, 20, 5, 30, seed=1, known=scan)
+    r = tw.runs["m"]
+    w0 = np.float32(tiny["theta"][np.argmax(np.abs(tiny["theta"]))])
+    assert r.d0 == float(np.nextafter(w0, np.float32(np.inf)) - w0)
+    assert r.lam == tw_known.runs["m"].lam and np.array_equal(r.distances,
+                                                              tw_known.runs["m"].distances)
+    assert tw.exceeds_all("m") is None and tw.below("m", "other") is None
+
+
+def test_exceeds_all_compares_combined_standard_errors():
+    def run(lam, se):
+        return practice.TwinRun("x", lam, se, np.ones(2), np.zeros(1), np.zeros(1))
+
+    tw = practice.ArchitectureTwins({"a": run(1.0, 0.1), "b": run(0.5, 0.1)})
+    # 0.5 apart, combined s.e. 0.141: 3.5 standard errors
+    assert tw.exceeds_all("a") and not tw.exceeds_all("a", z=3.6) and not tw.exceeds_all("b")
+    assert tw.below("b", "a") and tw.order() == ["a", "b"]
+
+
+def test_precision_twins_start_together_and_split_at_the_first_step(tiny):
+    pt = practice.precision_twins(tiny["net"], tiny["theta"], tiny["X"], tiny["Y"], tiny["b"],
+                                  0.5, 5, threads=False)
+    assert pt.bit_identical and pt.thread_same == ()
+    assert pt.d_prec[0] == 0 and pt.d_order[0] == 0
+    # float32 against float64 differs by rounding after one step: ~1e-8 relative
+    assert 0 < pt.d_prec[1] < 1e-5
+
+
+def test_independent_runs_see_through_a_permutation(tiny):
+    mlp_np = models.MLP((64, 6, 10), "tanh")
+    perms, signs = models.random_symmetry(mlp_np, np.random.default_rng(5), flip_signs=False)
+    th2 = models.permute_hidden(mlp_np, tiny["theta"], perms, signs)
+    ir = practice.independent_runs(tiny["net"], [tiny["theta"], th2], tiny["X"], tiny["Y"],
+                                   tiny["b"], 0.5, 10, tiny["Xt"], tiny["Yt"], n_checkpoints=5,
+                                   dtype="float64")
+    # a permuted start trains to the permuted end: the same function, far in parameters,
+    # aligned back to rounding (float64 sums in another order)
+    assert ir.agreement == 1.0 and ir.dist_raw > 0.1
+    assert ir.dist_aligned < 1e-10 and ir.clouds.shape == (2, 6, tiny["net"].n_params)
+
+
+def test_distribution_test_smallest_p_is_the_exact_one():
+    net = practice.mlp((2, 3, 2))
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((16, 2)), np.arange(16) % 2
+    dt = practice.distribution_test(net, X, Y, X, Y, 0.5, 3, 4, 8, seed=0)
+    # two fully separated samples of 3: exact two-sided p = 2 / C(6, 3) = 0.1
+    assert dt.p_min == pytest.approx(0.1) and dt.acc_c.shape == (3,)
+
+
+def test_closed_form_checks_agree_with_their_exact_spectra():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 3))
+    hb = practice.heavy_ball_exponents(X, X @ [[1.0], [0.5], [-1.0]], 0.1, 0.8, 400, rng)
+    # QR estimate of a constant Jacobian: error ~ C / n; the sum is exact to rounding
+    assert hb.err < 50 / 400 and hb.sum_err < 1e-9
+    # each 2x2 block's roots multiply to beta (Vieta)
+    assert hb.exact.sum() == pytest.approx(len(hb.mu) * np.log(0.8))

@@ -21,6 +21,14 @@ map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
   compiled by ``jax.jit``), with :meth:`TrainingMap.spectrum` and
   :meth:`TrainingMap.twins` calling :func:`uniqnets.lyapunov.lyapunov_spectrum` and
   :func:`uniqnets.lyapunov.twin_divergence`;
+- experiments (``_scan``, ``_reproduce``, ``_validation``): the matched-size networks of
+  the digits (:func:`digits_network`, :func:`digits_setup`), the exponent against the learning rate
+  (:func:`lr_scan`), the sharpness along a run (:func:`sharpness_along`), twins one ulp
+  apart per architecture (:func:`architecture_twins`), precision and reduction-order
+  twins (:func:`precision_twins`), two independent initialisations
+  (:func:`independent_runs`), a test over batches of seeds (:func:`distribution_test`),
+  and the checks of the map against :mod:`uniqnets.models` and closed forms
+  (:func:`cross_check`, :func:`minimum_exponents`, :func:`heavy_ball_exponents`);
 - other processes (``_process``): :func:`run_in_subprocesses` repeats a run in fresh
   processes with other CPU thread settings (XLA fixes its thread pools when a process
   starts), to see whether the thread count changes its arithmetic.
@@ -60,10 +68,60 @@ from ._data import digits, sequence_task  # noqa: E402
 from ._models import ACTIVATIONS, Network, cnn, mlp, resnet, transformer  # noqa: E402
 from ._optim import OPTIMIZERS, SCHEDULES, Optimizer, optimizer  # noqa: E402
 from ._process import ProcessRun, run_in_subprocesses  # noqa: E402
+from ._reproduce import (  # noqa: E402
+    DistributionTest,
+    IndependentRuns,
+    PrecisionTwins,
+    distribution_test,
+    independent_runs,
+    precision_twins,
+)
+from ._scan import (  # noqa: E402
+    ARCHITECTURES,
+    ArchitectureTwins,
+    DigitsSetup,
+    LRScan,
+    ScanRun,
+    TwinRun,
+    architecture_twins,
+    digits_network,
+    digits_setup,
+    lr_scan,
+    sharpness_along,
+)
 from ._tangent import DTYPES, TrainingMap, one_ulp  # noqa: E402
+from ._validation import (  # noqa: E402
+    ClosedForm,
+    CrossCheck,
+    cross_check,
+    heavy_ball_exponents,
+    minimum_exponents,
+)
 
 __all__ = [
     "ACTIVATIONS",
+    "ARCHITECTURES",
+    "ArchitectureTwins",
+    "ClosedForm",
+    "CrossCheck",
+    "DigitsSetup",
+    "DistributionTest",
+    "IndependentRuns",
+    "LRScan",
+    "PrecisionTwins",
+    "ScanRun",
+    "TwinRun",
+    "architecture_twins",
+    "cross_check",
+    "digits_network",
+    "digits_setup",
+    "distribution_test",
+    "heavy_ball_exponents",
+    "independent_runs",
+    "lr_scan",
+    "minimum_exponents",
+    "precision_twins",
+    "sharpness_along",
     "DTYPES",
     "Network",
     "OPTIMIZERS",
