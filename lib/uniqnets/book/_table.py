@@ -71,7 +71,7 @@ def _cell(value, fmt: str) -> str:
     return text.replace("-", "\u2212")  # a minus sign, not a hyphen
 
 
-def table(data, fmt: Mapping[str, str] | Sequence[str] | str = "", *,
+def table(data, fmt: Mapping[str, str] | Sequence[str] | str = "", default: str = "", *,
           header: Sequence[str] | None = None) -> Table:
     """A table of numbers and text, as Markdown that a notebook shows as a table.
 
@@ -84,6 +84,8 @@ def table(data, fmt: Mapping[str, str] | Sequence[str] | str = "", *,
         A format spec (``".3f"``, ``".2e"``) for every numeric cell, or one per header,
         or one per column in order. Text shows as it is; ``None`` and NaN as a dash.
         Booleans are refused: a table says what a flag means in words.
+    default : str
+        The spec of the columns a mapping ``fmt`` does not name.
     header : sequence of str, optional
         The column titles of rows given as sequences.
 
@@ -132,7 +134,7 @@ def table(data, fmt: Mapping[str, str] | Sequence[str] | str = "", *,
     if isinstance(fmt, str):
         specs = dict.fromkeys(cols, fmt)
     elif isinstance(fmt, Mapping):
-        specs = {h: fmt.get(h, "") for h in cols}
+        specs = {h: fmt.get(h, default) for h in cols}
     else:
         fmt = list(fmt)
         if len(fmt) != len(cols):
