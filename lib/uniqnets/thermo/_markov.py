@@ -141,6 +141,9 @@ def markov_entropy_production(P, p=None, *, log_P=None) -> MarkovEntropy:
         log_P = check_array(log_P, "log_P", finite=False)
         if log_P.shape != P.shape or np.any(np.isnan(log_P)):
             raise ValueError(f"log_P must be an array of shape {P.shape} without NaN")
+        if np.any(log_P > 0):  # a probability above 1 (+inf among them): a NaN medium term
+            raise ValueError("log_P must be <= 0 (log-probabilities); it has positive "
+                             "entries or +inf")
     K = P.shape[0]
     stationary = p is None
     if stationary:
