@@ -148,7 +148,7 @@ CASES = [
           "log_P": [("abc", TypeError), ([[1.0, "x"]], TypeError),
                     (np.zeros((3, 3)), ValueError), (np.full((2, 2), NAN), ValueError),
                     (np.log(P2) + np.array([[np.inf, 0], [0, 0]]), ValueError),
-                    (np.log(P2) + 0.1, ValueError)]}),
+                    (np.log(P2) + 1.0, ValueError)]}),
     Case("MarkovEntropy", exempt="a result container built by markov_entropy_production"),
     Case("grid_transition_matrix", th.grid_transition_matrix,
          {"grid": np.linspace(-3, 3, 31), "drift": _drift, "noise_var": 0.5},
