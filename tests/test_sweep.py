@@ -644,13 +644,17 @@ def test_files_are_created_0644_under_the_umask(swept, tmp_path):
         os.umask(old)
 
 
-def _start_sweep(out: Path, *argv) -> subprocess.Popen:
+def _start_sweep(out: Path, *argv, tmpdir: Path | None = None) -> subprocess.Popen:
     """The sweep's command line in a process (and session) of its own."""
     nb = copy_demo(out.parent / "nb")
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    if tmpdir is not None:  # the runs' temporary folders go there
+        tmpdir.mkdir(parents=True, exist_ok=True)
+        env["TMPDIR"] = str(tmpdir)
     return subprocess.Popen(
         [sys.executable, "-m", "uniqnets.book.sweep", str(nb), *map(str, argv), "-o", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"}, preexec_fn=_sigint_default)
+        env=env, preexec_fn=_sigint_default)
 
 
 def _sigint_default():
@@ -732,7 +736,8 @@ def test_workers_and_kernels_die_with_the_sweep(tmp_path):
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_ctrl_c_keeps_finished_runs_and_writes_the_table(tmp_path, jobs):
     out = tmp_path / "out"
-    proc = _start_sweep(out, "-p", "sleep=0.0,60.0,0.5", "--jobs", jobs)
+    tmpdir = tmp_path / "tmp"
+    proc = _start_sweep(out, "-p", "sleep=0.0,60.0,0.5", "--jobs", jobs, tmpdir=tmpdir)
     parent = psutil.Process(proc.pid)
     seen: list = []
     try:
@@ -750,6 +755,9 @@ def test_ctrl_c_keeps_finished_runs_and_writes_the_table(tmp_path, jobs):
         lines = [ln for ln in stderr.splitlines() if ln.startswith("interrupted")]
         assert len(lines) == 1 and "runs finished and kept" in lines[0], stderr
         assert not _gone(seen, 15)  # the runs in flight were cancelled, kernels included
+        # one line, no thread's traceback; nothing left in the temporary folder
+        assert "InvalidStateError" not in stderr and "Exception in thread" not in stderr
+        assert not list(tmpdir.glob("uniqnets-run-*")), sorted(tmpdir.iterdir())
         rows = read_csv(out / "results.csv")
         assert [r["run"] for r in rows if r["status"] == "ok"][:1] == ["sleep=0.0"]
         assert "sleep=60.0" not in [r["run"] for r in rows]
@@ -793,3 +801,19 @@ def test_a_sweep_folder_belongs_to_one_notebook(swept, tmp_path):
     with pytest.raises(SweepError, match="belongs to one notebook"):
         run_sweep(other, {"a": [1]}, swept.out)
     assert snapshot(swept.out) == before
+
+
+def test_a_sweep_cleans_up_what_a_killed_sweep_left(tmp_path):
+    """Run folders whose process is gone (kill -9) are removed by the next sweep."""
+    from uniqnets.book.sweep._execute import OWNER, clean_stale_runs
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale, live, unmarked = (tmp_path / f"uniqnets-run-{n}" for n in ("a", "b", "c"))
+    for folder, pid in ((stale, dead.pid), (live, os.getpid()), (unmarked, None)):
+        folder.mkdir()
+        (folder / "kernel-connection.json").write_text("{}")
+        if pid is not None:
+            (folder / OWNER).write_text(str(pid))
+    assert clean_stale_runs(str(tmp_path)) == [str(stale)]
+    assert not stale.exists() and live.exists() and unmarked.exists()

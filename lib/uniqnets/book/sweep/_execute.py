@@ -35,6 +35,45 @@ def _kill_kernels(pgids=None) -> None:
         _KERNELS.discard(pgid)
 
 
+#: the temporary folder of each run, and the file in it naming the process that owns it
+RUN_PREFIX = "uniqnets-run-"
+OWNER = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def clean_stale_runs(folder: str | None = None) -> list[str]:
+    """Remove the run folders whose owning process is gone (a sweep killed with kill -9).
+
+    A run's folder (``uniqnets-run-*`` in the temporary directory) holds its notebook, its
+    kernel's log, sockets and connection file, and ``owner.pid``; it is removed when the
+    run ends, but not when the process running it is killed. Every sweep calls this when
+    it starts and when it is interrupted. Returns the folders removed.
+    """
+    import glob
+    import shutil
+
+    removed = []
+    for path in glob.glob(os.path.join(folder or tempfile.gettempdir(), RUN_PREFIX + "*")):
+        try:
+            with open(os.path.join(path, OWNER)) as fh:
+                pid = int(fh.read().strip())
+        except (OSError, ValueError):
+            continue  # not (yet) marked: leave it to its owner
+        if not _alive(pid):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 def _kernel_manager_class(folder: str, started: list):
     """A kernel manager for one run, keeping the kernel's files in the run's ``folder``.
 
@@ -56,6 +95,9 @@ def _kernel_manager_class(folder: str, started: list):
     class RunKernelManager(AsyncKernelManager):
         def __init__(self, **kw):
             super().__init__(**kw)
+            # the connection file too lives in the run's folder: nothing is left in
+            # Jupyter's runtime folder by a run that is killed
+            self.connection_file = os.path.join(folder, "kernel-connection.json")
             if os.name == "posix":
                 self.transport = "ipc"
                 self.ip = os.path.join(folder, "kernel-ipc")
@@ -170,7 +212,9 @@ def _execute_run(task: dict) -> dict:
     text = None
     in_cell = False
     started: list[int] = []
-    with tempfile.TemporaryDirectory(prefix="uniqnets-run-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=RUN_PREFIX) as tmp:
+        with open(os.path.join(tmp, OWNER), "w") as fh:  # who may clean this folder up
+            fh.write(str(os.getpid()))
         out = os.path.join(tmp, "run.ipynb")
         cwd = task.get("cwd")
         if not cwd or not os.path.isdir(cwd):

@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 
-from ._execute import _execute_run, _kill_kernels
+from ._execute import _execute_run, _kill_kernels, clean_stale_runs
 from ._grid import _digest
 
 #: seconds to wait for a Dask scheduler to answer
@@ -116,10 +116,41 @@ def _local_results(tasks: list[dict], jobs: int):
         finished = True
     finally:
         if not finished:
-            for fut in futures:
-                fut.cancel()
-            _stop_workers(pool)
-        pool.shutdown(wait=True, cancel_futures=True)
+            with _quiet_pool_shutdown():
+                for fut in futures:
+                    fut.cancel()
+                _stop_workers(pool)
+                pool.shutdown(wait=True, cancel_futures=True)
+            clean_stale_runs()  # the folders of the runs whose workers were stopped
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _quiet_pool_shutdown:
+    """Hide the executor thread's ``InvalidStateError`` while a pool is torn down.
+
+    Stopping the workers of a ``ProcessPoolExecutor`` whose futures were cancelled makes
+    its management thread try to set an exception on those cancelled futures; the
+    ``InvalidStateError`` it raises is printed as a thread traceback before the sweep's
+    one line about the interrupt. It says nothing the sweep does not: hidden here, any
+    other exception of any thread still shows.
+    """
+
+    def __enter__(self):
+        from concurrent.futures import InvalidStateError
+
+        self._old = threading.excepthook
+
+        def hook(args):
+            if not issubclass(args.exc_type, InvalidStateError):
+                self._old(args)
+
+        threading.excepthook = hook
+        return self
+
+    def __exit__(self, *exc):
+        threading.excepthook = self._old
+        return False
 
 
 def _future_result(fut) -> dict:

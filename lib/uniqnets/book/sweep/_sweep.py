@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._execute import _kill_kernels
+from ._execute import _kill_kernels, clean_stale_runs
 from ._grid import SweepError, _label, _plan, _read
 from ._parallel import _dask_results, _local_results
 from ._store import _code_digest, _load_record, _locked, _row, _state, _store, _write_table
@@ -164,6 +164,7 @@ def _sweep(notebook, grid, out_dir, jobs, *, scheduler, timeout, kernel_name,
     if out.exists() and not out.is_dir():
         raise ValueError(f"out_dir {str(out)!r} exists and is not a folder")
     (out / "runs").mkdir(parents=True, exist_ok=True)
+    clean_stale_runs()  # what a sweep killed before this one left in the temporary folder
     with _locked(out):
         return _sweep_locked(nb, notebook, source, runs, out, jobs, scheduler=scheduler,
                              timeout=timeout, kernel_name=kernel_name, progress=progress)
