@@ -92,7 +92,7 @@ CASES = [
     Case("Eavesdropping", exempt="result container built by eavesdrop"),
     Case("Recovery", exempt="result container built by recovery_scan"),
     Case("first_depth_from", E.first_depth_from, valid={"good": [False, True, True]},
-         bad={"good": ARRAY + [([], ValueError)]}),
+         bad={"good": BITS_ARRAY + [([], ValueError)]}),
     Case("key_errors", E.key_errors,
          valid={"tracked": TRACKED, "messages": [np.array([1, 0, 1, 0])], "n_receivers": 2},
          bad={"tracked": NOT_TRACKED,
