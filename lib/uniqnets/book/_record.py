@@ -40,6 +40,9 @@ JSON_MIME = "text/x-uniqnets-json"
 RECORDED: dict[str, object] = {}
 # the glued text/plain of each recorded value (what {glue:text} and rec() format)
 _GLUED_TEXT: dict[str, str] = {}
+# the names glue_parameters glued: a result that records one again with the same value is
+# not glued twice (the book warns on a name glued twice in one page)
+_PARAMETERS: set[str] = set()
 
 
 def to_builtin(value):
@@ -111,6 +114,9 @@ def record(name, value=_MISSING, fmt: str | None = None, display: bool = False) 
         raise ValueError(f"name must be a non-empty string, got {name!r}")
     py = to_builtin(value)
     text = format(py, fmt) if fmt else repr(py)
+    if name in _PARAMETERS and RECORDED.get(name) == py and _GLUED_TEXT.get(name) == text \
+            and not display:
+        return  # a parameter a result repeats: glued once, by glue_parameters
     RECORDED[name] = py
     _GLUED_TEXT[name] = text
     try:
@@ -529,7 +535,9 @@ def glue_parameters(namespace: Mapping | None = None, names=None) -> list[str]:
             continue
         if name not in namespace:
             raise KeyError(f"parameter {name!r} is not defined in the namespace")
+        _PARAMETERS.discard(name)
         record(name, namespace[name])
+        _PARAMETERS.add(name)
         glued.append(name)
     return glued
 

@@ -89,7 +89,7 @@ class KeyErrors:
 
     @property
     def worst_ratio(self) -> float:
-        """max |measured - predicted| / (5 sd + 2/k): below 1 when the prediction holds.
+        """max abs(measured - predicted) / (5 sd + 2/k): below 1 when the prediction holds.
 
         The flips of one key are ``k`` Bernoulli draws with the predicted probabilities
         (5 standard deviations), plus ``2/k`` for the Gaussian approximation of one

@@ -149,7 +149,7 @@ class NormControls:
     ----------
     ks : tuple of int
     values : array (K, 5, M, 3)
-        Per ``k``, chain (:data:`CHAINS`) and model: the mean log-growth of the training
+        Per ``k``, chain (``CHAINS``) and model: the mean log-growth of the training
         norm per layer, the collapsed fraction at the last layer and the median
         ``log10(1 - |cos theta_L|)``.
     rescaled_max_diff : array (K,)
@@ -203,7 +203,7 @@ def norm_controls(ks, seed: int, *, offset: int = 100, depth: int = 20, n_models
                   n_test: int = 2000, tol: float = 0.01) -> NormControls:
     """Algorithm 1 against four controls that separate norm growth from the Lyapunov gap.
 
-    The chains (:data:`CHAINS`): the trained model; its layers divided by their growth
+    The chains (``CHAINS``): the trained model; its layers divided by their growth
     factor (no norm growth, same angles); Haar orthogonal layers times
     ``exp(lambda_train)`` (same growth, zero gap); Gaussian layers scaled to the same
     expected growth (Newman's gap); Algorithm 1 keeping the ``k`` smallest ``|z_i|``.

@@ -75,7 +75,7 @@ def digits_network(name: str, width: float = 1.0) -> Network:
 class DigitsSetup:
     """The data, networks, initial parameters and mini-batches of :func:`digits_setup`.
 
-    ``nets`` and ``thetas0``: the five networks of :data:`ARCHITECTURES` at width 1 and
+    ``nets`` and ``thetas0``: the five networks of ``ARCHITECTURES`` at width 1 and
     their initial parameters; ``scan_nets`` and ``scan_thetas0``: the scanned ones at
     the given width; ``batches``: int array (n_total, batch_size).
     """
@@ -116,7 +116,7 @@ def digits_setup(seed: int, batch_size: int, n_total: int, scan_architectures=("
     batch_size : int >= 1
     n_total : int >= 1
         Number of mini-batches (steps) drawn.
-    scan_architectures : sequence of names of :data:`ARCHITECTURES`
+    scan_architectures : sequence of names of ``ARCHITECTURES``
     width : float > 0
         Width factor of the scanned networks (:func:`digits_network`).
 

@@ -23,7 +23,7 @@ def experiment_rng(seed, name) -> np.random.Generator:
     seed : int >= 0
         The page's seed.
     name : str
-        One of :data:`STREAMS`.
+        One of ``STREAMS``.
 
     Returns
     -------

@@ -534,7 +534,7 @@ def sampling_study(study: TrajectoryStudy, checkpoint_counts, optimizer: str | N
 class ConvexContraction:
     """Two gradient-descent runs of a strongly convex problem approaching each other.
 
-    ``rate_predicted`` = max_i |1 - lr lambda_i| from the Hessian at the end point,
+    ``rate_predicted`` = ``max_i abs(1 - lr lambda_i)`` from the Hessian at the end point,
     ``rate_measured`` from a log-linear fit of the distance between the runs (per step),
     ``final_gap`` the distance of the last iterates, ``curve_distance`` that of the curves.
     """
