@@ -114,9 +114,8 @@ def record(name, value=_MISSING, fmt: str | None = None, display: bool = False) 
         raise ValueError(f"name must be a non-empty string, got {name!r}")
     py = to_builtin(value)
     text = format(py, fmt) if fmt else repr(py)
-    if name in _PARAMETERS and RECORDED.get(name) == py and _GLUED_TEXT.get(name) == text \
-            and not display:
-        return  # a parameter a result repeats: glued once, by glue_parameters
+    if name in _PARAMETERS and RECORDED.get(name) == py and not display:
+        return  # a parameter a result repeats (equal values): glued once, by glue_parameters
     RECORDED[name] = py
     _GLUED_TEXT[name] = text
     try:
@@ -476,7 +475,7 @@ def glue_parameters(namespace: Mapping | None = None, names=None) -> list[str]:
     ``# Parameters``, is skipped); their values are read from the kernel's
     namespace, so a value papermill injected is the one glued. ``results_path`` itself is not
     glued (it names a file of the machine that ran the notebook). Values papermill
-    injected are checked first (:func:`check_injected`): a name the notebook does not
+    injected are checked first (``check_injected``): a name the notebook does not
     have, or a value of another type than the default's, stops the notebook here,
     before any computation, with an error that names the parameter.
 
