@@ -817,3 +817,43 @@ def test_a_sweep_cleans_up_what_a_killed_sweep_left(tmp_path):
             (folder / OWNER).write_text(str(pid))
     assert clean_stale_runs(str(tmp_path)) == [str(stale)]
     assert not stale.exists() and live.exists() and unmarked.exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets are POSIX")
+def test_runs_start_when_the_temporary_folders_path_is_too_long_for_a_socket(tmp_path):
+    """A socket's path must fit in ``sun_path``: with a TMPDIR too deep for one, the
+    kernels' sockets go to a short folder of their own, removed with the run."""
+    from uniqnets.book._execute import SOCKET_PATH_MAX
+
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    assert len(str(deep / "uniqnets-run-xxxxxxxx" / "kernel-ipc-1")) > SOCKET_PATH_MAX
+    before = set(Path("/tmp").glob("uniqnets-run-*"))
+    out = tmp_path / "out"
+    proc = _start_sweep(out, "-p", "a=1,2", tmpdir=deep)
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stdout + stderr
+    assert [r["status"] for r in read_csv(out / "results.csv")] == ["ok", "ok"]
+    assert not list(deep.glob("uniqnets-run-*"))
+    assert set(Path("/tmp").glob("uniqnets-run-*")) <= before  # the short folders are gone
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets are POSIX")
+def test_the_books_kernels_find_room_for_their_sockets(tmp_path, monkeypatch):
+    import tempfile as _tempfile
+
+    from uniqnets.book._execute import SOCKET_PATH_MAX, kernel_manager_class
+
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(_tempfile, "tempdir", str(deep))
+    km = kernel_manager_class(asynchronous=False)()
+    assert km.transport == "ipc" and len(km.ip) + len("-9999") <= SOCKET_PATH_MAX
+    km.start_kernel()
+    try:
+        client = km.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        client.stop_channels()
+    finally:
+        km.shutdown_kernel(now=True)
+    assert not Path(km.ip).parent.exists()

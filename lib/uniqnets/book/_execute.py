@@ -9,7 +9,10 @@ Three pieces, shared by ``make book``, ``make test`` and the tests:
   in use", the kernel dies before it replies).  Unix sockets in a directory of their
   own cannot collide: ipc socket names are chosen by counting up from 1 until a name
   is free, so each kernel gets a fresh private directory (the socket names are then
-  unique whatever else runs).  On systems without Unix sockets TCP is kept.
+  unique whatever else runs).  A socket's path must fit in ``sun_path`` (104 bytes on
+  macOS and the BSDs, 108 on Linux): :func:`socket_dir` makes the folder where the
+  temporary folder's path leaves room, else in ``/tmp``.  On systems without Unix
+  sockets, or with no such folder, TCP is kept.
 * :func:`fill_cache`: execute the chapters whose code is not yet in the book's
   jupyter-cache (``_build/.jupyter_cache``, where Jupyter Book looks with
   ``execute_notebooks: cache``), ``jobs`` at a time, each in its own process with an
@@ -36,7 +39,7 @@ import time
 from pathlib import Path
 
 __all__ = ["cache_executed", "cached_pages", "fill_cache", "kernel_manager_class",
-           "library_digest", "longest_first", "needs_execution"]
+           "library_digest", "longest_first", "needs_execution", "socket_dir"]
 
 #: the book's execution cache, relative to the book's root (Jupyter Book's default)
 CACHE = Path("_build") / ".jupyter_cache"
@@ -44,15 +47,51 @@ CACHE = Path("_build") / ".jupyter_cache"
 
 # -- kernels ---------------------------------------------------------------------------------
 
+#: the longest path of a Unix socket on every POSIX system: ``sun_path`` holds 104 bytes on
+#: macOS and the BSDs (108 on Linux), the terminating NUL included
+SOCKET_PATH_MAX = 103
+#: zmq names a kernel's sockets ``<ip>-<n>``, counting n up from 1 (five channels)
+_SOCKET_SUFFIX = len("-9999")
+
+
+def socket_dir(prefix: str = "uniqnets-kernel-", name: str = "kernel") -> str | None:
+    """A new private folder for a kernel's Unix sockets, whose paths fit in ``sun_path``.
+
+    The folder is made in the temporary folder (``TMPDIR``) when its path leaves room for
+    ``<folder>/<name>-<n>`` within :data:`SOCKET_PATH_MAX` bytes, else in ``/tmp`` or
+    ``/dev/shm``; ``None`` (use TCP) when none of them can hold one or the system has no
+    Unix sockets.  The caller removes the folder.
+
+    Examples
+    --------
+    >>> import os, shutil
+    >>> from uniqnets.book._execute import SOCKET_PATH_MAX, socket_dir
+    >>> d = socket_dir()
+    >>> d is None or len(os.path.join(d, "kernel-9999")) <= SOCKET_PATH_MAX
+    True
+    >>> shutil.rmtree(d) if d else None
+    """
+    if os.name != "posix":
+        return None
+    for root in dict.fromkeys((tempfile.gettempdir(), "/tmp", "/dev/shm")):
+        room = len(os.fsencode(os.path.join(root, prefix + "x" * 8, name))) + _SOCKET_SUFFIX
+        if room > SOCKET_PATH_MAX or not os.path.isdir(root):
+            continue
+        try:
+            return tempfile.mkdtemp(prefix=prefix, dir=root)
+        except OSError:  # not writable: try the next
+            continue
+    return None
+
+
 def _ipc_mixin(base):
     class IpcKernelManager(base):
         """A kernel manager whose kernel listens on Unix sockets in a private directory."""
 
         def __init__(self, **kw):
             super().__init__(**kw)
-            self._ipc_dir = None
-            if os.name == "posix":
-                self._ipc_dir = tempfile.mkdtemp(prefix="uniqnets-kernel-")
+            self._ipc_dir = socket_dir()
+            if self._ipc_dir:
                 self.transport = "ipc"
                 self.ip = os.path.join(self._ipc_dir, "kernel")
 

@@ -7,13 +7,16 @@ its own temporary folder.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
+import shutil
 import signal
 import tempfile
 import time
 
+from uniqnets.book._execute import SOCKET_PATH_MAX, socket_dir
 from uniqnets.book._record import read_records
 
 #: process groups of the kernels this process started and has not yet seen end
@@ -56,13 +59,15 @@ def clean_stale_runs(folder: str | None = None) -> list[str]:
     A run's folder (``uniqnets-run-*`` in the temporary directory) holds its notebook, its
     kernel's log, sockets and connection file, and ``owner.pid``; it is removed when the
     run ends, but not when the process running it is killed. Every sweep calls this when
-    it starts and when it is interrupted. Returns the folders removed.
+    it starts and when it is interrupted. Without ``folder``, the temporary directory and
+    ``/tmp`` are searched (where the sockets go when the temporary directory's path is too
+    long for them, :func:`~uniqnets.book._execute.socket_dir`). Returns the folders removed.
     """
     import glob
-    import shutil
 
+    roots = [folder] if folder else list(dict.fromkeys((tempfile.gettempdir(), "/tmp")))
     removed = []
-    for path in glob.glob(os.path.join(folder or tempfile.gettempdir(), RUN_PREFIX + "*")):
+    for path in (p for root in roots for p in glob.glob(os.path.join(root, RUN_PREFIX + "*"))):
         try:
             with open(os.path.join(path, OWNER)) as fh:
                 pid = int(fh.read().strip())
@@ -74,14 +79,15 @@ def clean_stale_runs(folder: str | None = None) -> list[str]:
     return removed
 
 
-def _kernel_manager_class(folder: str, started: list):
+def _kernel_manager_class(folder: str, started: list, sockets: str | None):
     """A kernel manager for one run, keeping the kernel's files in the run's ``folder``.
 
     * The kernel's own stdout/stderr (start-up warnings, crash reports; cell output goes
       to the notebook either way) go to ``folder/kernel.log``, which a failure quotes,
       instead of the terminal of whoever started the sweep.
-    * On POSIX systems the kernel talks over Unix sockets in ``folder`` (zmq's ``ipc``
-      transport) rather than TCP ports on localhost: a TCP port is chosen by binding
+    * Given a folder ``sockets`` (``folder`` itself, or a shorter one when ``folder``'s
+      path leaves no room for a socket's), the kernel talks over Unix sockets there (zmq's
+      ``ipc`` transport) rather than TCP ports on localhost: a TCP port is chosen by binding
       and releasing it before the kernel binds it again, and runs starting side by side
       (or any other program) can take it in between ("Address already in use", the
       kernel dies before it replies).
@@ -98,9 +104,9 @@ def _kernel_manager_class(folder: str, started: list):
             # the connection file too lives in the run's folder: nothing is left in
             # Jupyter's runtime folder by a run that is killed
             self.connection_file = os.path.join(folder, "kernel-connection.json")
-            if os.name == "posix":
+            if sockets:
                 self.transport = "ipc"
-                self.ip = os.path.join(folder, "kernel-ipc")
+                self.ip = os.path.join(sockets, "kernel-ipc")
 
         async def start_kernel(self, **kw):
             log = open(log_path, "ab")  # noqa: SIM115 - the kernel process owns it
@@ -212,9 +218,16 @@ def _execute_run(task: dict) -> dict:
     text = None
     in_cell = False
     started: list[int] = []
-    with tempfile.TemporaryDirectory(prefix=RUN_PREFIX) as tmp:
-        with open(os.path.join(tmp, OWNER), "w") as fh:  # who may clean this folder up
-            fh.write(str(os.getpid()))
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix=RUN_PREFIX))
+        sockets = tmp
+        if len(os.fsencode(os.path.join(tmp, "kernel-ipc-9999"))) > SOCKET_PATH_MAX:
+            sockets = socket_dir(prefix=RUN_PREFIX, name="kernel-ipc")
+            if sockets:
+                stack.callback(shutil.rmtree, sockets, ignore_errors=True)
+        for where in {tmp, sockets} - {None}:  # who may clean these folders up
+            with open(os.path.join(where, OWNER), "w") as fh:
+                fh.write(str(os.getpid()))
         out = os.path.join(tmp, "run.ipynb")
         cwd = task.get("cwd")
         if not cwd or not os.path.isdir(cwd):
@@ -231,7 +244,7 @@ def _execute_run(task: dict) -> dict:
                 nb, out, parameters=task["parameters"], kernel_name=task["kernel"],
                 progress_bar=False, request_save_on_cell_execute=True,
                 execution_timeout=task.get("timeout"), resources={"metadata": {"path": cwd}},
-                kernel_manager_class=_kernel_manager_class(tmp, started))
+                kernel_manager_class=_kernel_manager_class(tmp, started, sockets))
         except PapermillExecutionError as exc:
             error = _cell_error(exc)
         except Exception as exc:  # timed out, kernel died or could not start ...
