@@ -35,7 +35,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 NOTEBOOKS := $(wildcard notebooks/*.md)
 IPYNB     := $(patsubst notebooks/%.md,ipynb/%.ipynb,$(NOTEBOOKS))
 
-.PHONY: all book test test-core test-browser notebooks lab bench clean distclean venv
+.PHONY: all book test test-core test-browser notebooks lab bench clean distclean venv data
 
 all: book
 
@@ -59,7 +59,7 @@ notebooks: $(IPYNB)
 
 # the chapters not yet in the execution cache run $(JOBS) at a time (kernels on Unix
 # sockets: lib/uniqnets/book/_execute.py), then the build takes every chapter from the cache
-book: $(STAMP) notebooks
+book: $(STAMP) notebooks data
 	$(BIN)/python -m uniqnets.book._execute --jobs $(JOBS) .
 	$(BIN)/jupyter-book build . -n --keep-going
 	@echo ">> the book is at $(CURDIR)/_build/html/index.html"
@@ -69,9 +69,24 @@ book: $(STAMP) notebooks
 # cannot race for a port. The nbval pass stores each executed chapter in the book's
 # cache; the strict book build (tests marked `book`, skipped on xdist workers) runs
 # afterwards, alone, and takes every chapter from that cache.
-test: $(STAMP)
+test: $(STAMP) data
 	$(BIN)/python -m pytest -v -n $(JOBS) --dist loadfile
 	$(BIN)/python -m pytest -v -m book tests/test_book.py
+
+# Fashion-MNIST is read from disk, never downloaded (uniqnets.data.fashion_mnist): from
+# $(UNIQNETS_FASHION_MNIST) when set, else from Debian's package dataset-fashion-mnist, which
+# this target installs where apt-get is available as root; elsewhere it says what to do
+FASHION_DIR := /usr/share/datasets/fashion-mnist
+data:
+	@if [ -z "$$UNIQNETS_FASHION_MNIST" ] && [ ! -f $(FASHION_DIR)/t10k-labels-idx1-ubyte.gz ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo ">> installing Fashion-MNIST (Debian package dataset-fashion-mnist)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist; \
+	  else \
+	    echo ">> Fashion-MNIST is not installed: sudo apt-get install dataset-fashion-mnist, or put"; \
+	    echo "   its four IDX files in a folder and export UNIQNETS_FASHION_MNIST=<folder> (README)"; \
+	  fi; \
+	fi
 
 # `pip install .` without extras must give a working numerical library: a fresh venv
 # (outside the checkout, so nothing of .venv leaks in), then import every module

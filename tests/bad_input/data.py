@@ -8,7 +8,7 @@ import numpy as np
 
 from uniqnets import data, models
 
-from . import ARRAY, NONNEG_REAL, REAL, RNG, SIZE, Case
+from . import ARRAY, NONNEG_REAL, POS_INT, REAL, RNG, SIZE, Case
 
 TEACHER = models.MLP((3, 4, 1))  # d = 21
 MODEL = [(object(), TypeError), ("mlp", TypeError), (None, TypeError)]
@@ -60,4 +60,52 @@ CASES = [
                  teacher_theta=[b for b in ARRAY if b[0] is not None] + [
                      (np.zeros(4), ValueError), (np.full(TEACHER.n_params, np.nan), ValueError)]),
     ),
+]
+
+
+_FOLDER: list = []
+
+
+def _idx_folder():
+    """IDX files of the right shapes, all zeros (fast to write), made once."""
+    import gzip
+    import struct
+    import tempfile
+    from pathlib import Path
+
+    if not _FOLDER:
+        folder = Path(tempfile.mkdtemp(prefix="uniqnets-idx-"))
+        for name, shape, _ in data.FILES.values():
+            with gzip.open(folder / name, "wb", compresslevel=1) as fh:
+                fh.write(struct.pack(">BBBB", 0, 0, 8, len(shape))
+                         + b"".join(struct.pack(">I", n) for n in shape)
+                         + bytes(int(np.prod(shape))))
+        _FOLDER.append(folder)
+    return _FOLDER[0]
+
+
+def _fashion(folder, n_train, n_test, dtype, verify):
+    data.fashion_mnist(_idx_folder() if folder == "valid" else folder, n_train=n_train,
+                       n_test=n_test, dtype=dtype, verify=verify)
+
+
+def _read_idx(path):
+    data.read_idx(_idx_folder() / data.FILES["test", "labels"][0] if path == "valid" else path)
+
+
+CASES += [
+    Case("fashion_mnist", _fashion,
+         valid=dict(folder="valid", n_train=10, n_test=10, dtype=np.float32, verify=False),
+         bad=dict(folder=[(1, TypeError), (object(), TypeError)],
+                  n_train=POS_INT + [(60001, ValueError)], n_test=POS_INT + [(10001, ValueError)],
+                  dtype=[(np.int32, TypeError), ("bool", TypeError), ("float128x", TypeError)],
+                  verify=[("yes", TypeError), (1, TypeError)])),
+    Case("read_idx", _read_idx, valid=dict(path="valid"),
+         bad=dict(path=[(None, TypeError), (1, TypeError)])),
+    Case("DataError", exempt="an exception class"),
+    Case("CLASSES", exempt="a constant tuple of class names"),
+    Case("DEBIAN_FOLDER", exempt="a constant path"),
+    Case("ENV_VAR", exempt="a constant name"),
+    Case("FILES", exempt="a constant table of file names, shapes and checksums"),
+    Case("PUBLISHED", exempt="a constant table of published accuracies"),
 ]

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_array, check_int, check_real, check_size
-from ._validate import check_rng as _check_rng
-from .models import MLP
-from .models._mlp import _check_model
+from .._validate import check_array, check_int, check_real, check_size
+from .._validate import check_rng as _check_rng
+from ..models import MLP
+from ..models._mlp import _check_model
 
 __all__ = ["Dataset", "sine_regression", "teacher_student", "two_moons"]
 
