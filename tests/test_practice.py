@@ -374,3 +374,82 @@ def test_closed_form_checks_agree_with_their_exact_spectra():
     assert hb.err < 50 / 400 and hb.sum_err < 1e-9
     # each 2x2 block's roots multiply to beta (Vieta)
     assert hb.exact.sum() == pytest.approx(len(hb.mu) * np.log(0.8))
+
+
+# -- the Fashion-MNIST networks and runs ------------------------------------------------------
+
+def _have_fashion():
+    from uniqnets import data
+
+    return all((data.DEBIAN_FOLDER / name).exists() for name, _, _ in data.FILES.values()) \
+        or bool(os.environ.get(data.ENV_VAR))
+
+
+needs_fashion = pytest.mark.skipif(not _have_fashion(),
+                                   reason="Fashion-MNIST is not installed (make data)")
+
+
+@pytest.mark.parametrize("name", ["CNN", "ResNet", "MLP"])
+def test_pre_activations_lead_to_the_outputs(name):
+    """The last pre-activation, through the nonlinearity and the read-out, gives apply()."""
+    net = practice.fashion_network(name)
+    params = net.unflatten(jnp.asarray(net.init(np.random.default_rng(0))))
+    X = jnp.asarray(np.random.default_rng(1).random((3, 784)))
+    z = net.pre_activations(params, X)[-1]
+    act = jax.nn.relu if name != "MLP" else jnp.tanh
+    W, b = params[-1]
+    if name == "CNN":
+        out = act(z).reshape(3, -1) @ W + b
+    elif name == "ResNet":
+        out = act(z).mean(axis=(1, 2)) @ W + b
+    else:
+        out = act(z) @ W.T + b
+    np.testing.assert_allclose(out, net.apply(params, X), rtol=1e-12, atol=1e-12)
+
+
+def test_resnet_downsampling_halves_the_maps():
+    net = practice.resnet((28, 28, 1), 4, 1, 10, downsample=2)
+    params = net.unflatten(jnp.asarray(net.init(np.random.default_rng(0))))
+    shapes = [z.shape for z in net.pre_activations(params, jnp.zeros((2, 784)))]
+    assert shapes == [(2, 14, 14, 4), (2, 7, 7, 4), (2, 7, 7, 4), (2, 7, 7, 4)]
+
+
+def test_parameter_sketch_estimates_distances():
+    from uniqnets.practice._fashion import SKETCH_DIM, parameter_sketch
+
+    net = practice.fashion_network("MLP")
+    rng = np.random.default_rng(0)
+    ratios = []
+    for _ in range(20):
+        a, b = rng.standard_normal((2, net.n_params))
+        ratios.append(np.linalg.norm(parameter_sketch(net, a) - parameter_sketch(net, b))
+                      / np.linalg.norm(a - b))
+    # |S x|^2 / |x|^2 is chi^2_m / m: the ratio has sd sqrt(1 / (2 m)) = 0.031 at m = 512
+    assert abs(np.mean(ratios) - 1) < 4 * np.sqrt(1 / (2 * SKETCH_DIM)) / np.sqrt(20)
+    assert 0.5 * np.sqrt(1 / (2 * SKETCH_DIM)) < np.std(ratios) < 2 * np.sqrt(1 / (2 * SKETCH_DIM))
+
+
+@needs_fashion
+def test_fashion_run_large_twins_follow_the_tangent_map_of_a_linear_network():
+    """Known answer: a deep linear network's step is a polynomial of the parameters, so
+    twins whose difference is far above rounding follow the tangent map to first order
+    (relative error of order the difference, 1e-4 here); its units flip nothing."""
+    run = practice.fashion_run("linear", 0, epochs=2.0, n_train=6400, n_test=500,
+                               stages=(0.0, 0.5), window=20, k=1, every=5, n_probe=32)
+    for st in run.stages:
+        np.testing.assert_allclose(st.d_large / st.d_large[0], st.tangent / st.tangent[0],
+                                   rtol=1e-2)
+        assert not st.flips32.any() and not st.flips64.any() and not st.flips_large.any()
+        # one-ulp twins are not described by it: rounding accumulates step by step
+        assert st.d32[-1] / st.d32[0] > 10 * st.tangent[-1] / st.tangent[0]
+
+
+@needs_fashion
+def test_fashion_run_stop_is_a_prefix_of_the_run():
+    kw = dict(epochs=2.0, n_train=2560, n_test=200, stages=(), n_probe_loss=256)
+    full = practice.fashion_run("MLP", 1, **kw)
+    part = practice.fashion_run("MLP", 1, stop=20, **kw)
+    assert part.n_steps == 20 and part.eval_steps.tolist() == [0, 10, 20]
+    np.testing.assert_array_equal(part.test_accuracy, full.test_accuracy[:3])
+    np.testing.assert_array_equal(part.train_loss, full.train_loss[:3])
+    assert full.final_accuracy > 0.6  # it learns: ten classes, chance is 0.1

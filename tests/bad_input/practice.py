@@ -154,9 +154,10 @@ CASES = [
          bad={"image_shape": IMAGE, "channels": SIZES[:-1], "n_out": POS_INT + ABSURD,
               "kernel": POS_INT, "activation": ACT}),
     Case("resnet", practice.resnet, dict(image_shape=(8, 8, 1), channels=4, n_blocks=1,
-                                         n_out=10, kernel=3, activation="relu"),
+                                         n_out=10, kernel=3, activation="relu", downsample=1),
          bad={"image_shape": IMAGE, "channels": POS_INT, "n_blocks": NONNEG_INT + ABSURD,
-              "n_out": POS_INT + ABSURD, "kernel": POS_INT, "activation": ACT}),
+              "n_out": POS_INT + ABSURD, "kernel": POS_INT, "activation": ACT,
+              "downsample": NONNEG_INT + ABSURD}),
     Case("transformer", practice.transformer,
          dict(seq_len=4, d_model=8, n_heads=2, n_layers=1, n_out=3, d_in=2),
          bad={"seq_len": POS_INT + ABSURD, "d_model": POS_INT + [(7, ValueError)],
@@ -209,4 +210,36 @@ CASES = [
          bad={"x": ARRAY + [(np.full(3, math.nan), ValueError)],
               "index": NONNEG_INT + [(3, ValueError)],
               "dtype": CHOICE + [("int8", ValueError)]}),
+]
+
+
+def _fashion_run(name, seed, epochs, stages, window, k, every, checkpoints_per_epoch, stop):
+    practice.fashion_run(name, seed, epochs=epochs, stages=stages, window=window, k=k,
+                         every=every, checkpoints_per_epoch=checkpoints_per_epoch, stop=stop,
+                         n_train=1280, n_test=64, n_probe=8, n_probe_loss=64)
+
+
+CASES += [
+    Case("FASHION_ARCHITECTURES", exempt="a constant tuple of names"),
+    Case("FashionRun", exempt="a result container built by fashion_run"),
+    Case("FashionSetup", exempt="a result container built by fashion_setup"),
+    Case("StageMeasurement", exempt="a result container built by fashion_run"),
+    Case("fashion_network", practice.fashion_network, dict(name="linear"),
+         bad=dict(name=CHOICE + [("mlp", ValueError)])),
+    Case("fashion_setup", practice.fashion_setup,
+         dict(name="linear", seed=0, epochs=1.0, batch_size=128, lr=0.01, weight_decay=5e-4,
+              n_train=1280, n_test=64),
+         bad=dict(name=CHOICE + [("cnn", ValueError)], seed=NONNEG_INT,
+                  epochs=POS_REAL + [(1e9, ValueError)],
+                  batch_size=POS_INT + [(1281, ValueError)], lr=POS_REAL,
+                  weight_decay=NONNEG_REAL, n_train=POS_INT, n_test=POS_INT)),
+    Case("fashion_run", _fashion_run,
+         dict(name="linear", seed=0, epochs=2.0, stages=(0.0,), window=10, k=1, every=5,
+              checkpoints_per_epoch=2, stop=None),
+         bad=dict(name=CHOICE, seed=NONNEG_INT, epochs=POS_REAL,
+                  stages=[(0.5, TypeError), ("0.5", TypeError), ((1.0,), ValueError),
+                          ((-0.1,), ValueError), ((math.nan,), ValueError)],
+                  window=POS_INT + [(9, ValueError), (21, ValueError)], k=POS_INT,
+                  every=POS_INT, checkpoints_per_epoch=POS_INT,
+                  stop=POS_INT + [(21, ValueError)])),
 ]

@@ -13,6 +13,11 @@ map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
 - data (``_data``): :func:`digits`, scikit-learn's 8x8 handwritten digits (shipped
   inside scikit-learn, nothing is downloaded), and :func:`sequence_task`, a sorting
   task made from a seed;
+- the real benchmark (``_fashion``): the Fashion-MNIST networks
+  (:func:`fashion_network`), their float32 training with momentum, weight decay and a
+  cosine schedule (:func:`fashion_setup`), and one run trained to the end of its
+  schedule with its exponents, one-ulp twins in float32 and float64 and activation
+  flips at stages of training (:func:`fashion_run`);
 - optimizers (``_optim``): :func:`optimizer` builds SGD, heavy-ball momentum or Adam
   from optax's transformations, with weight decay, linear warm-up and cosine decay;
 - the training map (``_tangent``): :class:`TrainingMap`, one step of the joint state
@@ -65,6 +70,15 @@ except ImportError as _err:  # pragma: no cover - exercised by .ci/import_core.p
 _jax.config.update("jax_enable_x64", True)
 
 from ._data import digits, sequence_task  # noqa: E402
+from ._fashion import (  # noqa: E402
+    FASHION_ARCHITECTURES,
+    FashionRun,
+    FashionSetup,
+    StageMeasurement,
+    fashion_network,
+    fashion_run,
+    fashion_setup,
+)
 from ._models import ACTIVATIONS, Network, cnn, mlp, resnet, transformer  # noqa: E402
 from ._optim import OPTIMIZERS, SCHEDULES, Optimizer, optimizer  # noqa: E402
 from ._process import ProcessRun, run_in_subprocesses  # noqa: E402
@@ -99,6 +113,13 @@ from ._validation import (  # noqa: E402
 )
 
 __all__ = [
+    "FASHION_ARCHITECTURES",
+    "FashionRun",
+    "FashionSetup",
+    "StageMeasurement",
+    "fashion_network",
+    "fashion_run",
+    "fashion_setup",
     "ACTIVATIONS",
     "ARCHITECTURES",
     "ArchitectureTwins",

@@ -71,7 +71,8 @@ def _cnn_side(n, n_layers):
 def _template_resnet(cfg):
     c, k = cfg["channels"], cfg["kernel"]
     blocks = tuple((_conv(c, c, k), _conv(c, c, k)) for _ in range(cfg["n_blocks"]))
-    return (_conv(cfg["image_shape"][2], c, k), blocks,
+    down = tuple(_conv(c, c, k) for _ in range(max(cfg["downsample"] - 1, 0)))
+    return (_conv(cfg["image_shape"][2], c, k), down, blocks,
             (("w", (c, cfg["n_out"]), c), ("b", (cfg["n_out"],))))
 
 
@@ -131,11 +132,44 @@ def _apply_cnn(cfg, params, X):
 
 def _apply_resnet(cfg, params, X):
     act = _ACT[cfg["activation"]]
-    stem, blocks, (W, b) = params
-    h = act(_conv2d(_images(cfg, X), stem))
+    stem, down, blocks, (W, b) = params
+    h = act(_conv2d(_images(cfg, X), stem, 2 if cfg["downsample"] else 1))
+    for Wb in down:
+        h = act(_conv2d(h, Wb, 2))
     for c1, c2 in blocks:
         h = act(h + _conv2d(act(_conv2d(h, c1)), c2))
     return h.mean(axis=(1, 2)) @ W + b
+
+
+def _pre_mlp(cfg, params, X):
+    act, a, out = _ACT[cfg["activation"]], X, []
+    for W, b in params[:-1]:
+        out.append(a @ W.T + b)
+        a = act(out[-1])
+    return out
+
+
+def _pre_cnn(cfg, params, X):
+    act, h, out = _ACT[cfg["activation"]], _images(cfg, X), []
+    for i, Wb in enumerate(params[0]):
+        out.append(_conv2d(h, Wb, 1 if i == 0 else 2))
+        h = act(out[-1])
+    return out
+
+
+def _pre_resnet(cfg, params, X):
+    act = _ACT[cfg["activation"]]
+    stem, down, blocks, _ = params
+    out = [_conv2d(_images(cfg, X), stem, 2 if cfg["downsample"] else 1)]
+    h = act(out[-1])
+    for Wb in down:
+        out.append(_conv2d(h, Wb, 2))
+        h = act(out[-1])
+    for c1, c2 in blocks:
+        out.append(_conv2d(h, c1))
+        out.append(h + _conv2d(act(out[-1]), c2))
+        h = act(out[-1])
+    return out
 
 
 def _layer_norm(h, gb, eps=1e-5):
@@ -176,6 +210,7 @@ def _apply_transformer(cfg, params, X):
 
 _APPLY = {"mlp": _apply_mlp, "cnn": _apply_cnn, "resnet": _apply_resnet,
           "transformer": _apply_transformer}
+_PRE = {"mlp": _pre_mlp, "cnn": _pre_cnn, "resnet": _pre_resnet}
 
 
 @dataclass(frozen=True)
@@ -395,6 +430,37 @@ class Network:
         """
         return _APPLY[self.kind](self.cfg, params, X)
 
+    def pre_activations(self, params, X) -> list:
+        """The inputs of every hidden nonlinearity, layer by layer (MLP, CNN, ResNet).
+
+        Two networks whose ReLU units see pre-activations of different sign on the
+        same input compute with different linear pieces: counting such pairs (the
+        *activation flips*) tells where a tangent map, which sees one piece only,
+        stops describing the difference of two runs.
+
+        Parameters
+        ----------
+        params : pytree of arrays
+        X : array, shape (n_samples, n_in)
+
+        Returns
+        -------
+        list of JAX arrays, each of shape ``(n_samples, ...)``
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from uniqnets.practice import cnn
+        >>> net = cnn((8, 8, 1), (4, 6), 10)
+        >>> z = net.pre_activations(net.unflatten(net.init(np.random.default_rng(0))),
+        ...                         np.zeros((3, 64)))
+        >>> [a.shape for a in z]
+        [(3, 8, 8, 4), (3, 4, 4, 6)]
+        """
+        if self.kind not in _PRE:
+            raise ValueError(f"pre_activations is defined for {sorted(_PRE)}, not {self.kind!r}")
+        return _PRE[self.kind](self.cfg, params, X)
+
 
 #: the most blocks or layers a network may have: far more than this machine can train
 #: (a deeper network is refused before its parameters are counted, which loops over them)
@@ -479,12 +545,14 @@ def cnn(image_shape, channels, n_out: int, kernel: int = 3, activation: str = "r
 
 
 def resnet(image_shape, channels: int, n_blocks: int, n_out: int, kernel: int = 3,
-           activation: str = "relu") -> Network:
+           activation: str = "relu", downsample: int = 0) -> Network:
     """A residual convolutional network (no normalisation layers).
 
-    A stem convolution to ``channels`` maps, ``n_blocks`` residual blocks
-    ``h <- phi(h + conv(phi(conv(h))))`` at constant size, global average pooling and a
-    dense read-out.
+    A stem convolution to ``channels`` maps, ``downsample - 1`` further convolutions,
+    each of these ``downsample`` with stride 2 (SAME padding: the image side halves,
+    rounding up), ``n_blocks`` residual blocks ``h <- phi(h + conv(phi(conv(h))))`` at
+    constant size, global average pooling and a dense read-out.  Downsampling puts the
+    blocks on a smaller image: their cost per parameter falls by 4 per halving.
 
     Parameters
     ----------
@@ -494,6 +562,8 @@ def resnet(image_shape, channels: int, n_blocks: int, n_out: int, kernel: int = 
     n_out : int >= 1
     kernel : int >= 1
     activation : {"tanh", "relu", "gelu", "linear"}
+    downsample : int >= 0
+        Number of stride-2 convolutions before the blocks (the stem is the first).
 
     Returns
     -------
@@ -509,6 +579,8 @@ def resnet(image_shape, channels: int, n_blocks: int, n_out: int, kernel: int = 
     >>> from uniqnets.practice import resnet
     >>> resnet((8, 8, 1), 17, 2, 10).n_params
     10822
+    >>> resnet((28, 28, 1), 48, 2, 10, downsample=2).n_params  # blocks on 7x7 maps
+    104890
     """
     image_shape = _sizes(image_shape, "image_shape")
     if len(image_shape) != 3:
@@ -518,8 +590,10 @@ def resnet(image_shape, channels: int, n_blocks: int, n_out: int, kernel: int = 
     n_out = check_size(check_int(n_out, "n_out", lo=1), "n_out")
     kernel = check_int(kernel, "kernel", lo=1)
     check_choice(activation, "activation", ACTIVATIONS)
+    downsample = check_int(downsample, "downsample", lo=0, hi=MAX_DEPTH)
     return _network("resnet", "channels", image_shape=image_shape, channels=channels,
-                    n_blocks=n_blocks, n_out=n_out, kernel=kernel, activation=activation)
+                    n_blocks=n_blocks, n_out=n_out, kernel=kernel, activation=activation,
+                    downsample=downsample)
 
 
 def transformer(seq_len: int, d_model: int, n_heads: int, n_layers: int, n_out: int, *,
