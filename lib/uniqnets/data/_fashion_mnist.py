@@ -23,8 +23,8 @@ import numpy as np
 
 from .._validate import check_int
 
-__all__ = ["CLASSES", "DEBIAN_FOLDER", "ENV_VAR", "FILES", "PUBLISHED", "DataError", "fashion_mnist",
-           "read_idx"]
+__all__ = ["CLASSES", "DEBIAN_FOLDER", "ENV_VAR", "FILES", "PUBLISHED", "DataError",
+           "fashion_mnist", "read_idx"]
 
 #: where the Debian package ``dataset-fashion-mnist`` puts the four files
 DEBIAN_FOLDER = Path("/usr/share/datasets/fashion-mnist")
@@ -141,7 +141,8 @@ def read_idx(path) -> np.ndarray:
     if len(raw) != head + size:
         raise DataError(f"{path} holds {len(raw) - head} bytes of data, its header says {size}"
                         " (truncated or damaged)")
-    return np.frombuffer(raw, dtype=dtype, offset=head).reshape(shape).astype(dtype.newbyteorder("="))
+    arr = np.frombuffer(raw, dtype=dtype, offset=head).reshape(shape)
+    return arr.astype(dtype.newbyteorder("="))
 
 
 def _folder(folder) -> Path:
