@@ -14,6 +14,9 @@
 #                   (book/_data/robustness.json, shown on the page book/robustness.md)
 #   make sweep-practice  page 11's learning-rate scan over widths and seeds (about six
 #                   minutes with 2 jobs) -> book/_data/sweep_practice.json, on book/sweep_practice.md
+#   make sweep-fashion  page 12's Fashion-MNIST runs: four networks x five seeds trained to
+#                   convergence (about 1.5 hours on 2 cores) -> book/_data/fashion_runs.json
+#   make data       install Fashion-MNIST (Debian's dataset-fashion-mnist) where apt-get can
 #   make bench      measure speed and accuracy against peer libraries (benchmarks/)
 #   make clean      remove build products (keeps .venv);  make distclean also removes .venv
 
@@ -171,3 +174,18 @@ sweep-practice: $(STAMP)
 	$(BIN)/python -m uniqnets.book.sweep notebooks/11_scale_of_practice.md $(PRACTICE_GRID) \
 		-o sweeps/practice_width --jobs $(JOBS) --timeout 900 \
 		--data book/_data/sweep_practice.json --keep scan_table,n_params_scan,chapter_seconds
+
+# make sweep-fashion: the Fashion-MNIST runs of page 12, each network trained to the end of
+# its 8-epoch schedule at several seeds, with its exponents, twins and flips at three stages
+# (about 1 min per run of the MLP or the linear network, 4 of the CNN, 12 of the ResNet on
+# 2 cores). Each finished run is appended to book/_data/fashion_runs.json with the command,
+# the date, the machine, the versions and the device; runs already there are not repeated,
+# so the grid can be extended, e.g. make sweep-fashion FASHION_NETWORKS=ResNet FASHION_SEEDS=5:8
+FASHION_NETWORKS ?= linear,MLP,CNN,ResNet
+FASHION_SEEDS    ?= 0:5
+FASHION_JOBS     ?= 1
+
+.PHONY: sweep-fashion
+sweep-fashion: $(STAMP) data
+	$(BIN)/python -m uniqnets.book.fashion_runs --networks $(FASHION_NETWORKS) \
+		--seeds $(FASHION_SEEDS) --jobs $(FASHION_JOBS) --data book/_data/fashion_runs.json

@@ -453,3 +453,59 @@ def test_fashion_run_stop_is_a_prefix_of_the_run():
     np.testing.assert_array_equal(part.test_accuracy, full.test_accuracy[:3])
     np.testing.assert_array_equal(part.train_loss, full.train_loss[:3])
     assert full.final_accuracy > 0.6  # it learns: ten classes, chance is 0.1
+
+
+def _stage(tangent, d32, d64, d_large, flips_large=0, lam=0.0):
+    from uniqnets.practice import StageMeasurement
+
+    n = len(tangent)
+    z = np.zeros(n, int)
+    return StageMeasurement(0, 100, 0.05, np.array([lam]), np.array([0.001]), np.arange(n),
+                            np.array(d32), np.array(d64), np.array(tangent), z, z, 0,
+                            np.array(d_large), np.array([0] * (n - 1) + [flips_large]))
+
+
+def test_mechanisms_tell_the_three_apart_on_made_up_twins():
+    one = [1.0, 1.0]
+    exp = _stage([1.0, 8.0], [1.0, 8.0], [1.0, 8.0], [1.0, 7.0])
+    rounding = _stage(one, [1.0, 300.0], [1.0, 250.0], [1.0, 1.1])
+    flips = _stage(one, [1.0, 300.0], [1.0, 1.0], [1.0, 40.0], flips_large=12)
+    quiet = _stage(one, one, one, one)
+    assert practice.mechanisms(exp) == {"exponential": True, "flips": False, "rounding": False}
+    assert practice.mechanisms(rounding) == {"exponential": False, "flips": False,
+                                             "rounding": True}
+    assert practice.mechanisms(flips) == {"exponential": False, "flips": True, "rounding": False}
+    assert not any(practice.mechanisms(quiet).values())
+
+
+def _fake_run(name, seed, lam, slope_large, preds, sketch, diagram):
+    from uniqnets.practice import FashionRun
+
+    st = _stage([1.0, 1.0], [1.0, 1.0], [1.0, 1.0], [1.0, np.exp(100 * slope_large)], lam=lam)
+    return FashionRun(name, seed, 10, 100, 10, np.array([0, 100]), np.array([0.1, 0.9]),
+                      np.array([2.3, 0.3]), (st,), "cpu", np.array(preds), np.array(sketch),
+                      np.array(diagram))
+
+
+def test_chaos_test_and_seed_pairs_on_made_up_runs():
+    from uniqnets.practice._seeds import t_interval
+
+    rng = np.random.default_rng(0)
+    lams = 0.01 + 0.001 * rng.standard_normal(5)
+    runs = [_fake_run("A", s, lams[s], 0.01, [0, 1, 2, 3], [3.0, 4.0], [[0, 1.0], [0, 2.0]])
+            for s in range(5)]
+    runs += [_fake_run("B", s, -lams[s], 0.01, [0, 1, 2, s % 4], [3.0, 4.0 + s],
+                       [[0, 1.0], [0, 2.0 + s]]) for s in range(5)]
+    a, b = practice.chaos_test(runs, "A", 0), practice.chaos_test(runs, "B", 0)
+    m, h = t_interval(lams)
+    assert a.chaotic and not b.chaotic and a.lambda1_low == pytest.approx(m - h)
+    # Student's t at 4 degrees of freedom: 2.776 standard errors
+    assert h == pytest.approx(2.7764451 * lams.std(ddof=1) / np.sqrt(5), rel=1e-6)
+    same, other = practice.seed_pairs(runs, "A"), practice.seed_pairs(runs, "B")
+    assert same.n_pairs == 10 and not same.churn.any() and not same.distance.any()
+    assert not same.diagram_w1.any()
+    # seeds s and t of B differ in the last prediction unless s = t mod 4, in one sketch
+    # coordinate by |s - t| and in one bar by |s - t|
+    assert other.churn.max() == 0.25 and other.distance.min() > 0 and other.diagram_w1.min() > 0
+    with pytest.raises(ValueError, match="at least two seeds"):
+        practice.seed_pairs(runs[:1], "A")

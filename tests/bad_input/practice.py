@@ -243,3 +243,31 @@ CASES += [
                   every=POS_INT, checkpoints_per_epoch=POS_INT,
                   stop=POS_INT + [(21, ValueError)])),
 ]
+
+
+def _runs():
+    from uniqnets.practice import FashionRun, StageMeasurement
+
+    one, z = np.ones(2), np.zeros(2, int)
+    st = StageMeasurement(0, 100, 0.05, np.array([0.01]), np.array([0.001]), np.arange(2), one,
+                          one, one, z, z, 0, one, z)
+    return [FashionRun("A", s, 10, 100, 10, np.array([0, 100]), np.array([0.1, 0.9]),
+                       np.array([2.3, 0.3]), (st,), "cpu", np.array([0, s]),
+                       np.array([1.0, s]), np.array([[0.0, 1.0]])) for s in range(2)]
+
+
+RUNS = [(None, TypeError), ("runs", TypeError), ([], TypeError), ([object()], TypeError)]
+
+CASES += [
+    Case("MECHANISMS", exempt="a constant tuple of names"),
+    Case("ChaosTest", exempt="a result container built by chaos_test"),
+    Case("SeedPairs", exempt="a result container built by seed_pairs"),
+    Case("mechanisms", practice.mechanisms, dict(stage=_runs()[0].stages[0]),
+         bad=dict(stage=[(None, TypeError), (1.0, TypeError)])),
+    Case("stage_table", practice.stage_table, dict(runs=_runs()), bad=dict(runs=RUNS)),
+    Case("chaos_test", practice.chaos_test, dict(runs=_runs(), network="A", stage=0),
+         bad=dict(runs=RUNS, network=[(None, TypeError), ("B", ValueError)],
+                  stage=NONNEG_INT + [(1, ValueError)])),
+    Case("seed_pairs", practice.seed_pairs, dict(runs=_runs(), network="A"),
+         bad=dict(runs=RUNS, network=[(None, TypeError), ("B", ValueError)])),
+]

@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["SETTINGS", "load", "main", "run_record"]
+__all__ = ["SETTINGS", "load", "load_runs", "main", "run_record"]
 
 #: the settings of :func:`uniqnets.practice.fashion_run` a run is keyed by, with defaults
 SETTINGS = {"epochs": 8.0, "window": 100, "k": 3, "every": 5, "stages": [0.02, 0.5, 0.9],
@@ -56,6 +56,37 @@ def load(path) -> dict:
     if not path.exists():
         return {"runs": []}
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_runs(path, networks=None) -> list:
+    """The runs of the data file as :class:`uniqnets.practice.FashionRun` (of ``networks``).
+
+    Examples
+    --------
+    >>> from uniqnets.book.fashion_runs import load_runs
+    >>> load_runs("no-such-file.json")
+    []
+    """
+    import numpy as np
+
+    from uniqnets.practice import FashionRun, StageMeasurement
+
+    out = []
+    for r in load(path)["runs"]:
+        if networks is not None and r["network"] not in networks:
+            continue
+        stages = tuple(StageMeasurement(
+            st["step"], st["window"], st["lr"], np.array(st["exponents"]),
+            np.array(st["stderr"]), np.array(st["steps"]), np.array(st["d32"]),
+            np.array(st["d64"]), np.array(st["tangent"]), np.array(st["flips32"]),
+            np.array(st["flips64"]), st["index"], np.array(st["d_large"]),
+            np.array(st["flips_large"])) for st in r["stages"])
+        out.append(FashionRun(
+            r["network"], r["seed"], r["n_params"], r["n_steps"], r["steps_per_epoch"],
+            np.array(r["eval_steps"]), np.array(r["test_accuracy"]), np.array(r["train_loss"]),
+            stages, r["device"], np.array([int(c) for c in r["predictions"]]),
+            np.array(r["sketch"]), np.array(r["diagram"]).reshape(-1, 2)))
+    return out
 
 
 def _key(network, seed, settings) -> str:

@@ -17,7 +17,10 @@ map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
   (:func:`fashion_network`), their float32 training with momentum, weight decay and a
   cosine schedule (:func:`fashion_setup`), and one run trained to the end of its
   schedule with its exponents, one-ulp twins in float32 and float64 and activation
-  flips at stages of training (:func:`fashion_run`);
+  flips at stages of training (:func:`fashion_run`); across seeds (``_seeds``): the
+  exponents with intervals (:func:`stage_table`), the mechanism that separates twins
+  (:func:`mechanisms`), the chaos test (:func:`chaos_test`) and what independent seeds
+  differ in (:func:`seed_pairs`);
 - optimizers (``_optim``): :func:`optimizer` builds SGD, heavy-ball momentum or Adam
   from optax's transformations, with weight decay, linear warm-up and cosine decay;
 - the training map (``_tangent``): :class:`TrainingMap`, one step of the joint state
@@ -103,6 +106,15 @@ from ._scan import (  # noqa: E402
     lr_scan,
     sharpness_along,
 )
+from ._seeds import (  # noqa: E402
+    MECHANISMS,
+    ChaosTest,
+    SeedPairs,
+    chaos_test,
+    mechanisms,
+    seed_pairs,
+    stage_table,
+)
 from ._tangent import DTYPES, TrainingMap, one_ulp  # noqa: E402
 from ._validation import (  # noqa: E402
     ClosedForm,
@@ -120,6 +132,13 @@ __all__ = [
     "fashion_network",
     "fashion_run",
     "fashion_setup",
+    "MECHANISMS",
+    "ChaosTest",
+    "SeedPairs",
+    "chaos_test",
+    "mechanisms",
+    "seed_pairs",
+    "stage_table",
     "ACTIVATIONS",
     "ARCHITECTURES",
     "ArchitectureTwins",
