@@ -246,3 +246,19 @@ def test_a_library_change_executes_again_and_a_prose_change_does_not(tmp_path, m
     real = _execute.library_digest()
     monkeypatch.setattr(_execute, "library_digest", lambda: real + "-numpy-upgraded")
     assert all(_execute.needs_execution(book, md) for md in mds)
+
+
+def test_a_chapter_that_reads_a_data_file_is_stale_when_the_file_changes(tmp_path):
+    from uniqnets.book._execute import data_digest
+
+    (tmp_path / "_config.yml").write_text(
+        "sphinx:\n  config:\n    page_data:\n      notebooks/a: [book/_data/a.json]\n")
+    (tmp_path / "book" / "_data").mkdir(parents=True)
+    md = tmp_path / "notebooks" / "a.md"
+    other = tmp_path / "notebooks" / "b.md"
+    first = data_digest(tmp_path, md)
+    (tmp_path / "book" / "_data" / "a.json").write_text("{}")
+    second = data_digest(tmp_path, md)
+    (tmp_path / "book" / "_data" / "a.json").write_text('{"runs": []}')
+    third = data_digest(tmp_path, md)
+    assert len({first, second, third}) == 3 and data_digest(tmp_path, other) == ""

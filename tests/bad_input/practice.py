@@ -221,6 +221,7 @@ def _fashion_run(name, seed, epochs, stages, window, k, every, checkpoints_per_e
 
 CASES += [
     Case("FASHION_ARCHITECTURES", exempt="a constant tuple of names"),
+    Case("LEARNING_RATES", exempt="a constant table of learning rates"),
     Case("FashionRun", exempt="a result container built by fashion_run"),
     Case("FashionSetup", exempt="a result container built by fashion_setup"),
     Case("StageMeasurement", exempt="a result container built by fashion_run"),
@@ -265,6 +266,8 @@ CASES += [
     Case("mechanisms", practice.mechanisms, dict(stage=_runs()[0].stages[0]),
          bad=dict(stage=[(None, TypeError), (1.0, TypeError)])),
     Case("stage_table", practice.stage_table, dict(runs=_runs()), bad=dict(runs=RUNS)),
+    Case("benchmark_summary", practice.benchmark_summary, dict(runs=_runs()),
+         bad=dict(runs=RUNS)),
     Case("chaos_test", practice.chaos_test, dict(runs=_runs(), network="A", stage=0),
          bad=dict(runs=RUNS, network=[(None, TypeError), ("B", ValueError)],
                   stage=NONNEG_INT + [(1, ValueError)])),

@@ -38,7 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["cache_executed", "cached_pages", "fill_cache", "kernel_manager_class",
+__all__ = ["cache_executed", "cached_pages", "data_digest", "fill_cache", "kernel_manager_class",
            "library_digest", "longest_first", "needs_execution", "socket_dir"]
 
 #: the book's execution cache, relative to the book's root (Jupyter Book's default)
@@ -174,12 +174,41 @@ def library_digest() -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def data_digest(book: Path, md: Path) -> str:
+    """Hash of the data files chapter ``md`` reads, as ``_config.yml`` lists them.
+
+    A chapter that reads a data file written by a long run (``page_data`` of the
+    Sphinx config: document name -> files relative to the book's root) is stale when
+    the file changes, although its code did not.  Empty when it reads none.
+    """
+    import hashlib
+
+    import yaml
+
+    book = Path(book)
+    try:
+        config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8")) or {}
+    except OSError:
+        return ""
+    pages = (((config.get("sphinx") or {}).get("config") or {}).get("page_data") or {})
+    try:
+        doc = Path(md).resolve().relative_to(book.resolve()).with_suffix("").as_posix()
+    except ValueError:
+        return ""
+    h = hashlib.sha256()
+    for name in pages.get(doc, []):
+        path = book / name
+        h.update(name.encode() + (path.read_bytes() if path.exists() else b"-"))
+    return h.hexdigest()[:16] if pages.get(doc) else ""
+
+
 def needs_execution(book: Path, md: Path) -> bool:
     """True when the book's cache holds no execution of chapter ``md`` with this library.
 
-    An execution matches on the chapter's code cells (a prose edit executes nothing) and
-    on :func:`library_digest` (a change of the library's code or of a dependency's version
-    executes every chapter again).
+    An execution matches on the chapter's code cells (a prose edit executes nothing), on
+    :func:`library_digest` (a change of the library's code or of a dependency's version
+    executes every chapter again) and on :func:`data_digest` (a chapter that reads a data
+    file runs again when the file changes).
     """
     from jupyter_cache import get_cache
 
@@ -189,7 +218,8 @@ def needs_execution(book: Path, md: Path) -> bool:
             record = cache.match_cache_notebook(_read_source(md))
         except KeyError:
             return True
-    return (record.data or {}).get("library") != library_digest()
+    data = record.data or {}
+    return data.get("library") != library_digest() or data.get("data", "") != data_digest(book, md)
 
 
 def cache_executed(book: Path, md: Path, code_outputs, seconds: float | None = None,
@@ -219,7 +249,8 @@ def cache_executed(book: Path, md: Path, code_outputs, seconds: float | None = N
         cache = get_cache(Path(book) / CACHE)
         record = cache.cache_notebook_bundle(
             CacheBundleIn(nb, str(Path(md).resolve()),
-                          data={"execution_seconds": seconds, "library": library_digest()}),
+                          data={"execution_seconds": seconds, "library": library_digest(),
+                                "data": data_digest(book, md)}),
             check_validity=False, overwrite=True)
         return record.pk
 

@@ -173,26 +173,37 @@ def main(argv=None) -> int:
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(todo), desc="fashion runs", unit="run")
-    with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(_one, task): task for task in todo}
-        try:
-            for fut in as_completed(futures):
-                rec = fut.result()
-                rec.update(info)
-                data = load(path)  # another invocation may have added runs meanwhile
-                data.setdefault("runs", []).append(rec)
-                data["runs"].sort(key=lambda r: (r["network"], r["seed"]))
-                data["description"] = ("Fashion-MNIST runs of uniqnets.practice.fashion_run, "
-                                       "one per network and seed (make sweep-fashion)")
-                path.parent.mkdir(parents=True, exist_ok=True)
-                _write(path, data)
-                bar.set_postfix_str(f"{rec['network']} seed {rec['seed']}: "
-                                    f"acc {rec['test_accuracy'][-1]:.4f}")
-                bar.update()
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)
-            print(f"interrupted: the runs finished so far are in {path}", file=sys.stderr)
-            return 130
+
+    def finished():
+        if args.jobs == 1:  # in this process: nothing to orphan when it is killed
+            for task in todo:
+                yield _one(task)
+            return
+        with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(_one, task) for task in todo]
+            try:
+                for fut in as_completed(futures):
+                    yield fut.result()
+            except KeyboardInterrupt:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+
+    try:
+        for rec in finished():
+            rec.update(info)
+            data = load(path)  # another invocation may have added runs meanwhile
+            data.setdefault("runs", []).append(rec)
+            data["runs"].sort(key=lambda r: (r["network"], r["seed"]))
+            data["description"] = ("Fashion-MNIST runs of uniqnets.practice.fashion_run, "
+                                   "one per network and seed (make sweep-fashion)")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write(path, data)
+            bar.set_postfix_str(f"{rec['network']} seed {rec['seed']}: "
+                                f"acc {rec['test_accuracy'][-1]:.4f}")
+            bar.update()
+    except KeyboardInterrupt:
+        print(f"interrupted: the runs finished so far are in {path}", file=sys.stderr)
+        return 130
     bar.close()
     return 0
 

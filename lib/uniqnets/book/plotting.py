@@ -36,6 +36,7 @@ def use_style() -> None:
 
 
 # The chapters' figure helpers, re-exported so that a chapter imports one module.
+from ._figures_fashion import learning_curves, twin_growth  # noqa: E402, F401
 from ._figures_networks import *  # noqa: E402, F401, F403  (chapters 04-07)
 from ._figures_practice import lr_scan_panels, sharpness_curves  # noqa: E402, F401
 from ._figures_randomnets import (  # noqa: E402, F401

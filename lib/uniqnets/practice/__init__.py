@@ -75,6 +75,7 @@ _jax.config.update("jax_enable_x64", True)
 from ._data import digits, sequence_task  # noqa: E402
 from ._fashion import (  # noqa: E402
     FASHION_ARCHITECTURES,
+    LEARNING_RATES,
     FashionRun,
     FashionSetup,
     StageMeasurement,
@@ -110,6 +111,7 @@ from ._seeds import (  # noqa: E402
     MECHANISMS,
     ChaosTest,
     SeedPairs,
+    benchmark_summary,
     chaos_test,
     mechanisms,
     seed_pairs,
@@ -126,6 +128,7 @@ from ._validation import (  # noqa: E402
 
 __all__ = [
     "FASHION_ARCHITECTURES",
+    "LEARNING_RATES",
     "FashionRun",
     "FashionSetup",
     "StageMeasurement",
@@ -135,6 +138,7 @@ __all__ = [
     "MECHANISMS",
     "ChaosTest",
     "SeedPairs",
+    "benchmark_summary",
     "chaos_test",
     "mechanisms",
     "seed_pairs",

@@ -21,8 +21,8 @@ from ._models import Network, cnn, mlp, resnet
 from ._optim import optimizer
 from ._tangent import TrainingMap, one_ulp
 
-__all__ = ["FASHION_ARCHITECTURES", "FashionRun", "FashionSetup", "StageMeasurement",
-           "fashion_network", "fashion_run", "fashion_setup"]
+__all__ = ["FASHION_ARCHITECTURES", "LEARNING_RATES", "FashionRun", "FashionSetup",
+           "StageMeasurement", "fashion_network", "fashion_run", "fashion_setup"]
 
 #: the networks of the benchmark chapter
 FASHION_ARCHITECTURES = ("CNN", "ResNet", "MLP", "linear")

@@ -20,8 +20,8 @@ from itertools import combinations
 import numpy as np
 from scipy import stats
 
-__all__ = ["MECHANISMS", "ChaosTest", "SeedPairs", "chaos_test", "mechanisms", "seed_pairs",
-           "stage_table", "t_interval"]
+__all__ = ["MECHANISMS", "ChaosTest", "SeedPairs", "benchmark_summary", "chaos_test",
+           "mechanisms", "seed_pairs", "stage_table", "t_interval"]
 
 #: the three ways twins separate, as :func:`mechanisms` names them
 MECHANISMS = ("exponential", "rounding", "flips")
@@ -228,3 +228,46 @@ def seed_pairs(runs, network: str) -> SeedPairs:
         w1.append(float(wasserstein(a.diagram, b.diagram, order=1) / mass))
     return SeedPairs(network, len(churn), np.array(churn), np.array(dist), np.array(w1),
                      np.array([r.final_accuracy for r in mine]))
+
+
+def benchmark_summary(runs) -> dict:
+    """The numbers the benchmark chapter's verdicts read, from all its runs.
+
+    Keys: ``n_tests`` and ``n_chaotic`` (pairs of a nonlinear network and a stage, and
+    those :func:`chaos_test` calls chaotic), ``chaotic_list`` (their names),
+    ``linear_stages_chaotic``; ``n_windows`` (networks x stages x seeds) and
+    ``n_exponential``, ``n_rounding``, ``n_flips`` (windows in which each of
+    :data:`MECHANISMS` acts); ``rate_ratio_min``/``max`` (float32 over float64 growth
+    rate of one-ulp twins where rounding acts); ``n_rows`` and ``n_persist`` (pairs of a
+    nonlinear network and a stage, and those where twins far above rounding separate in
+    some seed); ``churn_min``/``max``, ``dist_min``, ``w1_min`` (over every pair of seeds
+    of every network, see :func:`seed_pairs`) and ``sd_max`` (the largest spread of test
+    accuracy over a network's seeds).
+    """
+    runs = _runs(runs)
+    names = list(dict.fromkeys(r.name for r in runs))
+    nonlinear = [n for n in names if n != "linear"]
+    n_stages = min(len(r.stages) for r in runs)
+    tests = [chaos_test(runs, n, i) for n in names for i in range(n_stages)]
+    rows = stage_table(runs)
+    pairs = [seed_pairs(runs, n) for n in names]
+    churn = np.concatenate([p.churn for p in pairs])
+    rounding = [r["slope32"] / r["slope64"] for r in rows if r["rounding"]]
+    out = {"n_tests": sum(t.network in nonlinear for t in tests),
+           "n_chaotic": sum(t.chaotic for t in tests if t.network in nonlinear),
+           "chaotic_list": ", ".join(f"{t.network} at stage {t.stage + 1}" for t in tests
+                                     if t.chaotic and t.network in nonlinear) or "none",
+           "linear_stages_chaotic": sum(t.chaotic for t in tests if t.network == "linear"),
+           "n_windows": sum(r["n_seeds"] for r in rows),
+           "rate_ratio_min": min(rounding, default=float("nan")),
+           "rate_ratio_max": max(rounding, default=float("nan")),
+           "n_rows": sum(r["network"] in nonlinear for r in rows),
+           "n_persist": sum(r["exponential"] + r["flips"] > 0 for r in rows
+                            if r["network"] in nonlinear),
+           "churn_min": float(churn.min()), "churn_max": float(churn.max()),
+           "dist_min": float(min(p.distance.min() for p in pairs)),
+           "w1_min": float(min(p.diagram_w1.min() for p in pairs)),
+           "sd_max": float(max(p.accuracy.std(ddof=1) for p in pairs))}
+    for m in MECHANISMS:
+        out[f"n_{m}"] = int(sum(r[m] for r in rows))
+    return out
