@@ -12,6 +12,16 @@
    Pearlmutter's R-operator), and against central finite differences of the JAX
    step (2 k steps), with the largest difference of the results.
 
+3. **An epoch of Fashion-MNIST training.** The book's float32 training map of the
+   Fashion-MNIST CNN (:func:`uniqnets.practice.fashion_setup`: momentum, weight decay,
+   cosine schedule; one call of :meth:`TrainingMap.step` per mini-batch, the state
+   returned to numpy) against a plain optax loop on the same network, the same batches
+   and the same optimizer (``optax.chain(add_decayed_weights, sgd(momentum))`` on the
+   parameter pytree, jitted, state kept on the device): one epoch each, best of three.
+4. **The spectrum's cost at k = 16 on the Fashion-MNIST CNN.** One step with k tangent
+   directions over one plain step, against the limit k + 1 (k + 1 steps' worth of work).
+   Skipped without the Fashion-MNIST files.
+
 Run: ``OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_practice.py``; writes
 ``benchmarks/results/bench_practice.json``.
 """
@@ -83,9 +93,89 @@ def against_numpy(train, k=4):
     ]
 
 
+def fashion_epoch(repeat=3):
+    """One epoch of the book's training map against a plain optax loop, same CNN and batches."""
+    import jax
+    import jax.numpy as jnp
+    import optax
+
+    setup = practice.fashion_setup("CNN", 0, epochs=1.0)
+    tm, net, T = setup.train_map, setup.network, setup.n_steps
+    opt = tm.optimizer
+    x0 = tm.init_state(setup.theta0)
+    tm.step(x0, 0)
+
+    def book_epoch():
+        x = x0
+        for t in range(T):
+            x = tm.step(x, t)
+        return x
+
+    sched = optax.join_schedules(
+        [optax.linear_schedule(0.0, opt.lr, max(opt.warmup_steps, 1)),
+         optax.cosine_decay_schedule(opt.lr, T - opt.warmup_steps)], [opt.warmup_steps])
+    tx = optax.chain(optax.add_decayed_weights(opt.weight_decay),
+                     optax.sgd(sched, momentum=opt.momentum))
+    X, Y = jnp.asarray(tm.X), jnp.asarray(tm.Y)
+    batches = jnp.asarray(tm.batches)
+
+    @jax.jit
+    def optax_step(params, state, idx):
+        def loss(p):
+            logits = net.apply(p, X[idx])
+            return optax.softmax_cross_entropy_with_integer_labels(logits, Y[idx]).mean()
+
+        g = jax.grad(loss)(params)
+        u, state = tx.update(g, state, params)
+        return optax.apply_updates(params, u), state
+
+    p0 = net.unflatten(jnp.asarray(setup.theta0))
+    s0 = tx.init(p0)
+    optax_step(p0, s0, batches[0])
+
+    def optax_epoch():
+        p, st = p0, s0
+        for t in range(T):
+            p, st = optax_step(p, st, batches[t])
+        return jax.block_until_ready(p)
+
+    t_book, t_optax = (best_time(f, repeat=repeat) for f in (book_epoch, optax_epoch))
+    return [{"method": "an epoch of Fashion-MNIST training (book's TrainingMap.step)",
+             "measure": f"time per epoch, {T} steps of the {net.n_params}-parameter CNN, "
+                        "float32", "unit": "s", "ours": t_book, "peer": t_optax,
+             "peer_name": "a plain jitted optax loop (same network, batches, optimizer)",
+             "ratio": t_book / t_optax,
+             "note": "ratio > 1: ours is slower; the aim is 1.1 or less"}]
+
+
+def fashion_tangent(k=16):
+    setup = practice.fashion_setup("CNN", 0, epochs=1.0)
+    tm, net = setup.train_map, setup.network
+    x = tm.init_state(setup.theta0)
+    tm.step(x, 0)
+    t_step = best_time(lambda: tm.step(x, 1), repeat=10)
+    V = np.random.default_rng(2).standard_normal((tm.state_dim, k)).astype(np.float32)
+    tm.jvp(x, V, 0)
+    t_k = best_time(lambda: tm.jvp(x, V, 1), repeat=10)
+    return [{"method": f"Fashion-MNIST CNN: one step with k = {k} tangent directions",
+             "measure": f"time per step, {net.n_params}-parameter CNN, batch 128, float32",
+             "unit": "s", "ours": t_k, "peer": (k + 1) * t_step,
+             "peer_name": f"k + 1 = {k + 1} plain training steps (the limit)",
+             "ratio": t_k / ((k + 1) * t_step),
+             "note": "ratio > 1: above the limit; the aim is 1.2 or less"}]
+
+
 def main():
     train, _ = practice.digits(np.random.default_rng(0))
     summary = []
+    try:
+        from uniqnets.data import fashion_mnist
+        fashion_mnist(n_train=1, n_test=1, verify=False)
+    except OSError as err:
+        print(f"skipping the Fashion-MNIST rows: {err}")
+    else:
+        summary += fashion_epoch()
+        summary += fashion_tangent()
     summary += tangent_cost("CNN", practice.cnn((8, 8, 1), (16, 36), 10), train)
     summary += tangent_cost("transformer", practice.transformer(8, 20, 4, 2, 10, d_in=8), train)
     summary += against_numpy(train)
