@@ -242,10 +242,13 @@ def benchmark_summary(runs) -> dict:
     nonlinear network and a stage, and those where twins far above rounding separate in
     some seed); ``churn_min``/``max``, ``dist_min``, ``w1_min`` (over every pair of seeds
     of every network, see :func:`seed_pairs`) and ``sd_max`` (the largest spread of test
-    accuracy over a network's seeds).
+    accuracy over a network's seeds).  Networks with a single seed are left out: an
+    interval across seeds needs two.
     """
     runs = _runs(runs)
-    names = list(dict.fromkeys(r.name for r in runs))
+    names = [n for n in dict.fromkeys(r.name for r in runs)
+             if sum(r.name == n for r in runs) >= 2]  # intervals need two seeds
+    runs = [r for r in runs if r.name in names]
     nonlinear = [n for n in names if n != "linear"]
     n_stages = min(len(r.stages) for r in runs)
     tests = [chaos_test(runs, n, i) for n in names for i in range(n_stages)]
