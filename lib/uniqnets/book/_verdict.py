@@ -36,9 +36,11 @@ from pathlib import Path
 
 from uniqnets._validate import check_choice, check_int
 
+from ._labels import evidence_label
 from ._record import JSON_MIME, dump, record, to_builtin
 
-__all__ = ["BADGES", "KEY_PREFIX", "LITERAL_STATUS", "STATUSES", "LedgerRow", "VerdictCall",
+__all__ = ["BADGES", "KEY_PREFIX", "LITERAL_STATUS", "STATUSES", "STATUS_COLOURS", "LedgerRow",
+           "VerdictCall", "evidence_text", "status_class",
            "ledger_rows", "robustness", "status_is_computed", "verdict", "verdict_calls",
            "verdict_markdown", "verdict_summary"]
 
@@ -89,8 +91,33 @@ def label(claim: str) -> str:
     return "verdict-" + claim.lower()
 
 
+def status_class(status: str) -> str:
+    """The CSS class of a verdict box of this status: ``verdict-holds-under-conditions``."""
+    return "verdict-" + status.replace(" ", "-")
+
+
+#: colour of each status (the book's CSS, book/_ext/book_html.py, uses the same); the
+#: HTML rendition for JupyterLab carries it inline, as Lab does not load the book's CSS
+STATUS_COLOURS = {"holds": "#2e7d32", "holds under conditions": "#b26a00",
+                  "fails": "#c62828", "not a claim about numbers": "#546e7a"}
+
+
+def evidence_text(evidence: Mapping) -> str:
+    """The evidence of a verdict as one line of Markdown, each value labelled in words.
+
+    Examples
+    --------
+    >>> evidence_text({"rho_init": 1.02, "top exponent": -0.5})
+    'spectral radius ρ(I − ηH) at initialisation: 1.02 · top exponent: -0.5'
+    """
+    return " · ".join(f"{evidence_label(k)}: {_fmt(v)}" for k, v in evidence.items())
+
+
 def verdict_markdown(rec: Mapping) -> str:
     """The verdict box of a recorded verdict, as MyST Markdown (an ``admonition``).
+
+    The status is said once, in the title; the box's classes (``verdict`` and
+    :func:`status_class`) colour it by status.
 
     Examples
     --------
@@ -98,19 +125,18 @@ def verdict_markdown(rec: Mapping) -> str:
     ...                         "evidence": {"ratio": 1.0}, "where": None}))
     (verdict-u9)=
     :::{admonition} Verdict on U9: fails
-    :class: important
-    {bdg-danger}`fails` a split.
+    :class: verdict verdict-fails
+    a split.
     <BLANKLINE>
-    *Evidence:* `ratio` = 1
+    *Evidence:* ratio: 1
     :::
     """
     lines = [f"({label(rec['claim'])})=",
              f":::{{admonition}} Verdict on {rec['claim']}: {rec['status']}",
-             ":class: important",
-             f"{{bdg-{BADGES[rec['status']]}}}`{rec['status']}` {rec['because']}"]
+             f":class: verdict {status_class(rec['status'])}",
+             rec["because"]]
     if rec.get("evidence"):
-        lines += ["", "*Evidence:* " + " · ".join(f"`{k}` = {_fmt(v)}"
-                                                   for k, v in rec["evidence"].items())]
+        lines += ["", "*Evidence:* " + evidence_text(rec["evidence"])]
     lines.append(":::")
     return "\n".join(lines)
 
@@ -135,13 +161,14 @@ def verdict_html(rec: Mapping) -> str:
 
     text = _ROLE.sub(lambda m: m.group(1), rec["because"])
     if rec.get("evidence"):
-        text += "\n\n*Evidence:* " + " · ".join(f"`{k}` = {_fmt(v)}"
-                                                for k, v in rec["evidence"].items())
+        text += "\n\n*Evidence:* " + evidence_text(rec["evidence"])
     body = MarkdownIt("commonmark").render(text)
     status = rec["status"]
-    return (f'<aside class="uniqnets-verdict uniqnets-verdict-{status.replace(" ", "-")}">'
-            f'<p class="uniqnets-verdict-title">Verdict on {html.escape(rec["claim"])}: '
-            f"{html.escape(status)}</p>\n{body}</aside>")
+    colour = STATUS_COLOURS[status]
+    return (f'<aside class="uniqnets-verdict uniqnets-{status_class(status)}" style="border-left: '
+            f'4px solid {colour}; padding: 0 0.8em;">'
+            f'<p class="uniqnets-verdict-title" style="color: {colour}; font-weight: bold;">'
+            f'Verdict on {html.escape(rec["claim"])}: {html.escape(status)}</p>\n{body}</aside>')
 
 
 def verdict(claim, status, because, evidence=None, where=None) -> None:
