@@ -18,6 +18,8 @@ __all__ = ["EVIDENCE_LABELS", "evidence_label", "is_code_name"]
 EVIDENCE_LABELS = {
     # 01 chaotic divergence
     "acc_star": "training accuracy at the minimum",
+    "dist_path": "distance to the minimum along the run",
+    "lrs_stable": "learning rates at which the minimum is stable",
     "dist_start": "distance from the start to the minimum",
     "dist_to_star": "distance left to the minimum at the end",
     "eta_crit": "critical learning rate 2/μ_max",
@@ -132,6 +134,10 @@ EVIDENCE_LABELS = {
     "c_se": "its standard error",
     "c_z": "fitted minus one-loop coefficient, standard errors",
     "lam_inf": "mean-field exponent ln(χ₁)/2, per layer",
+    "n_dev": "N (λ_N − λ_∞) at each width",
+    "n_dev_se": "its standard errors",
+    "c_terms": "parts of c₁ (χ, ρ and q terms)",
+    "sigma_c_sim": "critical weight variance σ_w², simulated",
     "ginn_z": "GINN exponent against the measured one, standard errors",
     "output_err": "largest change of an output modulus under a gauge transformation",
     "split_err": "the same for split-complex tanh (control)",
@@ -151,6 +157,14 @@ EVIDENCE_LABELS = {
     "slope_z": "simulated minus predicted growth rate, standard errors",
     # 14 random RNNs
     "xi_ratio_max": "largest residual cross-covariance, relative",
+    "corr_se": "standard error of the covariance correlation, each size",
+    "corr_other": "correlation with the prediction for unrelated couplings, each size",
+    "rel_err_sys": "systematic error of the predicted covariance, relative, each size",
+    "noise_rel": "sampling noise of a covariance entry, relative, each size",
+    "pr_sim": "participation ratio, measured, each size",
+    "pr_pred": "participation ratio, predicted, each size",
+    "xi_ratio": "residual cross-covariance, relative, each size",
+    "xi_noise_ratio": "its sampling noise, relative, each size",
     # 15-18 computational entanglement
     "collapsed": "share of outputs collapsed",
     "orthogonal": "orthogonal chain",

@@ -117,7 +117,7 @@ def verdict_markdown(rec: Mapping) -> str:
     """The verdict box of a recorded verdict, as MyST Markdown (an ``admonition``).
 
     The status is said once, in the title; the box's classes (``verdict`` and
-    :func:`status_class`) colour it by status.
+    ``status_class``) colour it by status.
 
     Examples
     --------
