@@ -69,7 +69,6 @@ the outputs made from the old file).
 
 from __future__ import annotations
 
-import ast
 import posixpath
 import re
 import shutil
@@ -379,32 +378,8 @@ def verdict_digest(app, doctree):
     section.insert(1, box)
 
 
-#: the one function an ``{eval}`` role of the prose may call (``uniqnets.book.rec``)
-REC = "rec"
-
-
-def parse_rec(expression: str) -> tuple[str, str]:
-    """``(name, fmt)`` of ``rec("name")`` / ``rec("name", "fmt")`` / ``rec("name", fmt="fmt")``.
-
-    Raises ``ValueError`` for any other expression.
-    """
-    try:
-        call = ast.parse(expression.strip(), mode="eval").body
-    except SyntaxError as exc:
-        raise ValueError(f"not a Python expression: {exc.msg}") from None
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-            and call.func.id == REC):
-        raise ValueError(f"only {REC}(\"name\") or {REC}(\"name\", \"fmt\") is allowed")
-    args = list(call.args)
-    for kw in call.keywords:
-        if kw.arg != "fmt" or len(args) != 1:
-            raise ValueError(f"{REC}() takes a name and a format spec (fmt=) only")
-        args.append(kw.value)
-    if not 1 <= len(args) <= 2 or not all(
-            isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
-        raise ValueError(f"{REC}() takes one or two string literals: a name and a format spec")
-    name, fmt = args[0].value, (args[1].value if len(args) == 2 else "s")
-    return name, fmt
+# the expression an ``{eval}`` role may hold, parsed as the notebooks' filler parses it
+from uniqnets.book.inline import REC, parse_rec  # noqa: E402,F401
 
 
 def flag_text(text) -> str:
