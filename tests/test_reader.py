@@ -118,7 +118,7 @@ def test_the_landing_page_shows_every_verdict_linked_to_the_ledger(site):
     links = page.eval_on_selector_all(
         "table.verdict-overview a", "as => as.map(a => [a.textContent.trim(), a.href])")
     claims = [text for text, href in links if re.fullmatch(r"[UEGR]\d+", text)]
-    assert sorted(claims) == sorted(r.id for r in rows), "each ledger claim once on the landing page"
+    assert sorted(claims) == sorted(r.id for r in rows), "each ledger claim once on the landing"
     ledger_ids = set(browser._ids(HTML / "book" / "claims.html"))
     for text, href in links:
         if text in claims:
