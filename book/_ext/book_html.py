@@ -215,6 +215,7 @@ class Ledger(_LedgerBase):
     """
 
     def run(self):
+        from uniqnets.book._record import numbers_in_text
         from uniqnets.book._verdict import BADGES, evidence_text, label, ledger_rows
 
         rows = ledger_rows("```{ledger}\n" + "\n".join(self.content) + "\n```")
@@ -227,7 +228,7 @@ class Ledger(_LedgerBase):
             badge = f"{{bdg-{BADGES.get(status, 'dark')}}}`{status}`"
             if rec:
                 chapter = f"{{doc}}`{_cell(row.chapter)} <{row.doc}>`"
-                body = [_cell(rec["because"])]
+                body = [_cell(numbers_in_text(rec["because"]))]
                 if rec.get("evidence"):
                     body += ["", "Evidence: " + evidence_text(rec["evidence"])]
                 links = [f"{{ref}}`the verdict <{label(row.id)}>`"]
@@ -394,7 +395,8 @@ def flag_text(text) -> str:
     return flag_kind(value)
 
 
-_NUMBER = re.compile(r"^[-+−]?(\d[\d,]*\.?\d*|\.\d+)([eE][-+]?\d+)?\s?%?$")
+_NUMBER = re.compile(r"^[-+−]?(\d[\d,]*\.?\d*|\.\d+)"
+                     r"([eE][-+]?\d+|\xa0×\xa010[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?\s?%?$")
 
 
 def _rec_role():
@@ -430,7 +432,11 @@ def _rec_role():
             except Exception as exc:  # the message glue:text gives, for any failure
                 return [], [glue_warning(f"Failed to format text/plain data: {exc}",
                                          self.document, self.line)]
-            # a number (1.5e-03, −0.2, 12 %) is never broken across lines (the stylesheet)
+            # the book's way of writing a number in scientific notation (2 × 10⁻¹⁰, as
+            # rec() gives it in JupyterLab); a number is never broken across lines
+            from uniqnets.book._record import numbers_in_text
+
+            text = numbers_in_text(text)
             number = _NUMBER.match(text.strip()) is not None
             node = nodes.inline(text, text, classes=["pasted-text"] + ["pasted-number"] * number)
             self.set_source_info(node)

@@ -37,7 +37,7 @@ from pathlib import Path
 from uniqnets._validate import check_choice, check_int
 
 from ._labels import evidence_label
-from ._record import JSON_MIME, dump, record, to_builtin
+from ._record import JSON_MIME, dump, number_text, numbers_in_text, record, to_builtin
 
 __all__ = ["BADGES", "KEY_PREFIX", "LITERAL_STATUS", "STATUSES", "STATUS_COLOURS", "LedgerRow",
            "VerdictCall", "evidence_text", "status_class",
@@ -77,7 +77,7 @@ def _fmt(value) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return f"{value:.3g}"
+        return number_text(f"{value:.3g}")
     if isinstance(value, list):
         items = [_fmt(v) for v in value[:8]]
         return "[" + ", ".join(items) + (", …" if len(value) > 8 else "") + "]"
@@ -134,7 +134,7 @@ def verdict_markdown(rec: Mapping) -> str:
     lines = [f"({label(rec['claim'])})=",
              f":::{{admonition}} Verdict on {rec['claim']}: {rec['status']}",
              f":class: verdict {status_class(rec['status'])}",
-             rec["because"]]
+             numbers_in_text(rec["because"])]
     if rec.get("evidence"):
         lines += ["", "*Evidence:* " + evidence_text(rec["evidence"])]
     lines.append(":::")
@@ -159,7 +159,7 @@ def verdict_html(rec: Mapping) -> str:
     """
     from markdown_it import MarkdownIt
 
-    text = _ROLE.sub(lambda m: m.group(1), rec["because"])
+    text = _ROLE.sub(lambda m: m.group(1), numbers_in_text(rec["because"]))
     if rec.get("evidence"):
         text += "\n\n*Evidence:* " + evidence_text(rec["evidence"])
     body = MarkdownIt("commonmark").render(text)
@@ -254,7 +254,8 @@ def verdict_summary():
     for key, rec in RECORDED.items():
         if not key.startswith(KEY_PREFIX) or not isinstance(rec, dict):
             continue
-        first = re.split(r"(?<=[.;:])\s", rec["because"].strip(), maxsplit=1)[0]
+        first = re.split(r"(?<=[.;:])\s", numbers_in_text(rec["because"]).strip(),
+                         maxsplit=1)[0]
         first = first.replace("|", "\\|")
         rows.append(f"| {{ref}}`{rec['claim']} <{label(rec['claim'])}>` | "
                     f"{{bdg-{BADGES[rec['status']]}}}`{rec['status']}` | {first} |")

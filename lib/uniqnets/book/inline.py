@@ -91,7 +91,7 @@ def glued_texts(nb) -> dict[str, str]:
 
 def _result(expression: str, texts: dict[str, str]) -> dict:
     """What the kernel would answer for ``expression`` (see :func:`uniqnets.book.rec`)."""
-    from ._record import flag_kind, format_glued
+    from ._record import flag_kind, format_glued, numbers_in_text
 
     def error(ename, evalue):
         return {"status": "error", "ename": ename, "evalue": evalue, "traceback": []}
@@ -110,7 +110,7 @@ def _result(expression: str, texts: dict[str, str]) -> dict:
     if flag:
         return error("ValueError", f"{name!r} is {flag}, which never renders in a sentence")
     try:
-        text = format_glued(texts[name], fmt)
+        text = numbers_in_text(format_glued(texts[name], fmt))
     except (ValueError, TypeError) as exc:
         return error(type(exc).__name__, str(exc))
     return {"status": "ok", "data": {"text/plain": text}, "metadata": {}}
