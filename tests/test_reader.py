@@ -1,7 +1,7 @@
 """What a reader sees first, checked in the built book with headless Chromium at 1280x800.
 
 - every verdict box is coloured by its status (the theme's colour of success, warning,
-  danger, secondary) and its evidence is labelled in words, with no name as code spells
+  danger, info) and its evidence is labelled in words, with no name as code spells
   it (``rho_init``), in the chapters and in the ledger;
 - the landing page counts the ledger's verdicts and shows every claim of the ledger once,
   linked to its row there, and each page opens with the verdicts its boxes give;
@@ -27,9 +27,9 @@ HTML = ROOT / "_build" / "html"
 CHROMIUM = browser.find_chromium()
 needs_browser = pytest.mark.skipif(CHROMIUM is None, reason="browser tests skipped: Chromium "
                                    "is not installed (apt-get install chromium)")
-#: theme colour variable of each status
+#: theme colour variable of each status (the badges' colours, uniqnets.book.BADGES)
 THEME = {"holds": "--pst-color-success", "holds under conditions": "--pst-color-warning",
-         "fails": "--pst-color-danger", "not a claim about numbers": "--pst-color-secondary"}
+         "fails": "--pst-color-danger", "not a claim about numbers": "--pst-color-info"}
 #: a name as code spells it: lower-case words joined by underscores
 CODE_NAME = re.compile(r"(?<![\w\\])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?!\w)")
 

@@ -48,7 +48,7 @@ __all__ = ["BADGES", "KEY_PREFIX", "LITERAL_STATUS", "STATUSES", "STATUS_COLOURS
 STATUSES = ("holds", "holds under conditions", "fails", "not a claim about numbers")
 #: sphinx-design badge colour of each verdict ("not yet tested" is the ledger's own)
 BADGES = {"holds": "success", "holds under conditions": "warning", "fails": "danger",
-          "not a claim about numbers": "secondary", "not yet tested": "light"}
+          "not a claim about numbers": "info", "not yet tested": "light"}
 #: prefix of the recorded (glued) name of a verdict: ``verdict.U1``
 KEY_PREFIX = "verdict."
 #: source texts, by the letter of their claims
@@ -99,7 +99,7 @@ def status_class(status: str) -> str:
 #: colour of each status (the book's CSS, book/_ext/book_html.py, uses the same); the
 #: HTML rendition for JupyterLab carries it inline, as Lab does not load the book's CSS
 STATUS_COLOURS = {"holds": "#2e7d32", "holds under conditions": "#b26a00",
-                  "fails": "#c62828", "not a claim about numbers": "#546e7a"}
+                  "fails": "#c62828", "not a claim about numbers": "#1565c0"}
 
 
 def evidence_text(evidence: Mapping) -> str:
