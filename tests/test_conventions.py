@@ -103,6 +103,31 @@ def test_jupytext_pairs_notebooks_with_a_separate_folder():
         "an .ipynb beside its .md makes Jupyter Book fail with 'multiple files found'"
 
 
+#: the kernelspec JupyterLab writes into a chapter it saves (ipykernel's own), in its order
+LAB_KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                  "language": "python"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_is_stored_as_jupyterlab_saves_it(path):
+    """A chapter opened, run and saved in JupyterLab stays the file git has.
+
+    JupyterLab saves a chapter through jupytext with the project's jupytext.toml and the
+    running kernel's kernelspec; a chapter stored in any other layout (other line breaks in
+    a caption's YAML, another kernel name) is rewritten by the first autosave.
+    `tests/test_lab.py` checks the same in a real JupyterLab on one chapter.
+    """
+    from jupytext.config import load_jupytext_config
+
+    nb = jupytext.read(path)
+    assert dict(nb.metadata.get("kernelspec", {})) == LAB_KERNELSPEC, path.name
+    config = load_jupytext_config(str(path.parent))
+    nb.metadata["kernelspec"] = dict(LAB_KERNELSPEC)
+    saved = jupytext.writes(nb, fmt="md:myst", config=config)
+    assert saved == path.read_text(encoding="utf-8"), \
+        f"{path.name} is not stored as jupytext writes it: run it through jupytext once"
+
+
 def test_git_tracks_no_generated_files():
     try:
         tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True,

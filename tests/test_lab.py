@@ -240,6 +240,37 @@ def _menu(page, menu: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(item)}$")).click()
 
 
+def open_and_run(page, base: str, token: str, chapter: str, problems: list[str]) -> bool:
+    """Double-click ``notebooks/<chapter>`` in Lab's file browser, then Run > Run All Cells.
+
+    False (with the problem noted) when the chapter opened as text, not as a notebook.
+    """
+    page.goto(f"{base}lab/tree/notebooks?token={token}", wait_until="load")
+    item = page.locator(".jp-DirListing-item", has_text=chapter)
+    item.wait_for(timeout=START_TIMEOUT * 1000)
+    item.dblclick()
+    # what opened: jupytext's notebook view, or the text editor
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell, .jp-FileEditor .cm-content",
+                           timeout=START_TIMEOUT * 1000)
+    if page.locator(".jp-NotebookPanel .jp-Cell").count() == 0:
+        problems.append(f"{chapter} opened as a text file, not as a notebook")
+        return False
+    page.wait_for_function("() => { const s = (" + _STATE + ")();"
+                           " return s && s.kernel === 'idle'; }",
+                           timeout=START_TIMEOUT * 1000)
+    _menu(page, "Run", "Run All Cells")
+    # done: the kernel idle and no cell running or queued, twice in a row
+    deadline, calm = time.monotonic() + RUN_TIMEOUT, 0
+    while calm < 2:
+        if time.monotonic() > deadline:
+            problems.append(f"Run All Cells did not finish in {RUN_TIMEOUT} s")
+            break
+        time.sleep(1)
+        state = page.evaluate(_STATE)
+        calm = calm + 1 if state["kernel"] == "idle" and not state["busy"] else 0
+    return True
+
+
 def check_chapter_in_lab(root: Path, chapter: str, overrides: dict, screenshot=None
                          ) -> list[str]:
     """Open ``notebooks/<chapter>`` in Lab on ``root``, run it, save it: the problems seen."""
@@ -254,28 +285,8 @@ def check_chapter_in_lab(root: Path, chapter: str, overrides: dict, screenshot=N
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.on("pageerror", lambda e: problems.append(f"uncaught exception: {e}"))
-            page.goto(f"{base}lab/tree/notebooks?token={token}", wait_until="load")
-            item = page.locator(".jp-DirListing-item", has_text=chapter)
-            item.wait_for(timeout=START_TIMEOUT * 1000)
-            item.dblclick()
-            # what opened: jupytext's notebook view, or the text editor
-            page.wait_for_selector(".jp-NotebookPanel .jp-Cell, .jp-FileEditor .cm-content",
-                                   timeout=START_TIMEOUT * 1000)
-            if page.locator(".jp-NotebookPanel .jp-Cell").count() == 0:
-                return [f"{chapter} opened as a text file, not as a notebook"]
-            page.wait_for_function("() => { const s = (" + _STATE + ")();"
-                                   " return s && s.kernel === 'idle'; }",
-                                   timeout=START_TIMEOUT * 1000)
-            _menu(page, "Run", "Run All Cells")
-            # done: the kernel idle and no cell running or queued, twice in a row
-            deadline, calm = time.monotonic() + RUN_TIMEOUT, 0
-            while calm < 2:
-                if time.monotonic() > deadline:
-                    problems.append(f"Run All Cells did not finish in {RUN_TIMEOUT} s")
-                    break
-                time.sleep(1)
-                state = page.evaluate(_STATE)
-                calm = calm + 1 if state["kernel"] == "idle" and not state["busy"] else 0
+            if not open_and_run(page, base, token, chapter, problems):
+                return problems
             time.sleep(2)  # the Markdown cells' inline expressions come back
             state, shown = page.evaluate(_STATE), page.evaluate(_SHOWN)
             if screenshot is not None:
@@ -333,6 +344,66 @@ def test_chapter_runs_and_renders_in_jupyterlab(tmp_path):
     assert not problems, "\n".join(problems)
     # the pairing wrote the executed twin where jupytext.toml says
     assert (root / "ipynb" / CHAPTER.replace(".md", ".ipynb")).is_file()
+
+
+# --- a reader who only looks changes nothing --------------------------------------------
+
+#: autosave every few seconds in the test (Lab's default is two minutes), so that waiting
+#: past it is quick; the project's own settings decide what a save writes
+AUTOSAVE_SECONDS = 5
+
+
+def _with_autosave(overrides: dict, seconds: int) -> dict:
+    key = "@jupyterlab/docmanager-extension:plugin"
+    return {**overrides, key: {**overrides.get(key, {}), "autosaveInterval": seconds}}
+
+
+def _git(root: Path, *args: str) -> str:
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")
+    return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def lab_leaves_files_alone(root: Path, chapter: str, overrides: dict) -> list[str]:
+    """Open a chapter in Lab on a git checkout ``root``, run it, wait past autosave:
+    what ``git status`` then shows, as problems."""
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    with lab_server(root, _with_autosave(overrides, AUTOSAVE_SECONDS)) as (base, token), \
+            sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            if open_and_run(page, base, token, chapter, problems):
+                time.sleep(3 * AUTOSAVE_SECONDS)
+        finally:
+            browser.close()
+    status = _git(root, "status", "--porcelain", "--untracked-files=all").strip()
+    if status:
+        problems.append("git status after opening, running and autosave:\n" + status + "\n"
+                        + _git(root, "diff")[:3000])
+    return problems
+
+
+def _checkout(dest: Path) -> Path:
+    """The chapters, jupytext.toml and .gitignore in a fresh git repository, committed;
+    the chapter at its fast-rerun sizes (committed as such)."""
+    root = copy_book(dest)
+    shutil.copy2(ROOT / ".gitignore", root / ".gitignore")
+    source = root / "notebooks" / CHAPTER
+    source.write_text(_fast(source.read_text()))
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "chapters")
+    return root
+
+
+def test_lab_leaves_the_chapter_alone(tmp_path):
+    root = _checkout(tmp_path / "book")
+    problems = lab_leaves_files_alone(root, CHAPTER, {**project_settings(), **TEST_SETTINGS})
+    assert not problems, "\n".join(problems)
 
 
 # --- the checks fail when they should -----------------------------------------------------

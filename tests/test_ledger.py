@@ -6,12 +6,14 @@ Read without executing anything: the chapters' ``verdict(...)`` calls with ``ast
 ledger's rows from its source.
 """
 
+import json
 import posixpath
 from pathlib import Path
 
 import pytest
 
 from uniqnets.book import STATUSES, ledger_rows, notebook, verdict_calls
+from uniqnets.book._labels import evidence_label, is_code_name
 
 ROOT = Path(__file__).resolve().parents[1]
 LEDGER = ROOT / "book" / "claims.md"
@@ -126,3 +128,13 @@ def test_not_yet_converted(rows):
     if typed:
         pytest.skip(f"not yet converted: chapters {sorted(NOT_YET_CONVERTED)}; "
                     f"{len(typed)} ledger rows typed: {', '.join(typed)}")
+
+
+def test_every_recorded_evidence_name_has_words():
+    # the robustness data lists every evidence name the chapters recorded at ten seeds
+    data = json.loads((ROOT / "book" / "_data" / "robustness.json").read_text())
+    names = {k for ch in data["chapters"].values() for c in ch["claims"].values()
+             for k in c["evidence"]}
+    assert names
+    bare = sorted(k for k in names if is_code_name(evidence_label(k)))
+    assert not bare, f"evidence names without words in uniqnets.book._labels: {bare}"

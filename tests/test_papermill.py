@@ -8,12 +8,14 @@ import json
 import warnings
 from pathlib import Path
 
+import nbformat
 import papermill as pm
 import pytest
 
 from uniqnets.book import notebook, read_records
 from uniqnets.book._checks import run_checks
 from uniqnets.book._execute import kernel_manager_class
+from uniqnets.book.inline import fill_inline_results
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.md"))
@@ -36,6 +38,14 @@ def test_rerun_with_another_seed(path, tmp_path):
                             # ipc, not TCP: reruns on two xdist workers cannot race for a port
                             kernel_manager_class=kernel_manager_class())
         values = read_records(out)
+        # every number the prose quotes is answered from the run's records (what
+        # `python -m uniqnets.book.inline` stores for JupyterLab)
+        executed = nbformat.read(out, as_version=4)
+        fill_inline_results(executed)
+        unanswered = [e["expression"] for c in executed.cells
+                      for e in c.metadata.get("user_expressions", [])
+                      if e["result"]["status"] != "ok"]
+        assert not unanswered, f"{label}: roles the run cannot answer: {unanswered[:5]}"
         # the JSON file the notebook writes holds the same values as its glued outputs
         assert json.loads(results.read_text()) == json.loads(json.dumps(values))
         outputs[label] = values
@@ -107,3 +117,32 @@ def test_papermill_accepts_known_parameters_of_their_type(tmp_path):
                         parameters={"seed": 3, "lr": 1, "hidden": [8]}, progress_bar=False,
                         kernel_manager_class=kernel_manager_class())
     assert read_records(tmp_path / "out.ipynb")["lr"] == 1
+
+
+def test_a_papermill_output_shows_its_numbers_in_jupyterlab(tmp_path):
+    """After the README's two commands, the prose's roles hold the run's values.
+
+    jupyterlab-myst shows an ``{eval}`` role from its Markdown cell's ``user_expressions``
+    metadata; papermill leaves it empty, ``python -m uniqnets.book.inline`` fills it.
+    """
+    import subprocess
+    import sys
+
+    md = tmp_path / "tiny.md"
+    md.write_text(TINY + '\n```{code-cell} ipython3\nfrom uniqnets.book import record\n'
+                  'record("lr_twice", 2 * lr)\n```\n\nThe rate is {eval}`rec("lr", ".2f")`, '
+                  'twice that {eval}`rec("lr_twice", ".2f")`; {eval}`rec("missing")`.\n')
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(notebook.load(md), str(out), kernel_name="python3",
+                        parameters={"lr": 0.25}, progress_bar=False,
+                        kernel_manager_class=kernel_manager_class())
+    proc = subprocess.run([sys.executable, "-m", "uniqnets.book.inline", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    cell = json.loads(out.read_text())["cells"][-1]
+    got = {e["expression"]: e["result"] for e in cell["metadata"]["user_expressions"]}
+    assert got['rec("lr", ".2f")'] == {"status": "ok", "data": {"text/plain": "0.25"},
+                                       "metadata": {}}
+    assert got['rec("lr_twice", ".2f")']["data"]["text/plain"] == "0.50"
+    assert got['rec("missing")']["status"] == "error"
+    assert got['rec("missing")']["ename"] == "KeyError"

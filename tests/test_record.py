@@ -189,3 +189,14 @@ def test_chapters_quote_numbers_in_a_form_both_readers_render():
                 f"{md.name}: {{eval}} roles need `from uniqnets.book import rec` (JupyterLab)"
             assert not re.search(r"^\s*(rec\s*=|def rec\b|for rec\b)", text, re.M), \
                 f"{md.name} rebinds `rec`, which its {{eval}} roles call"
+
+
+def test_numbers_in_scientific_notation_follow_one_rule():
+    # the prose never shows "0e+00", "3.0e-01" or "2e-10", nor breaks a number in two
+    rec.record("q_tiny", 2e-10)
+    rec.record("q_zero", 0.0)
+    rec.record("q_sentence", "the gap is 1.5e-03 per step", fmt=None)
+    assert rec.rec("q_tiny", ".0e") == "2\u00a0×\u00a010⁻¹⁰"
+    assert rec.rec("q_zero", ".0e") == "0"
+    assert rec.rec("q_tiny", ".2f") == "0.00"
+    assert rec.rec("q_sentence") == "the gap is 1.5\u00a0×\u00a010⁻³ per step"

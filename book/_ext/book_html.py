@@ -48,6 +48,15 @@ does: the same formatting (``format_plain_text``) and the same node
 (``<span class="pasted-text">``). This keeps one source for both readers without a
 second copy of the numbers.
 
+7. Verdicts at a glance. The book's stylesheet (``book/_static/uniqnets.css``) colours a
+verdict box by its status (the box's class, :func:`uniqnets.book._verdict.status_class`).
+Every page that shows verdict boxes opens with a two-line digest of them, made here when
+the page is read (``doctree-read``) from the boxes themselves: how many claims hold, hold
+under conditions, fail or are not claims about numbers, then each claim as a coloured
+link to its box. A page added later gets its digest without anything typed on it. The
+landing page's ``verdict-overview`` directive counts the ledger's verdicts per source and
+groups them by theorem, linking each claim to its row of the ledger (``ledger-u1``).
+
 6. Pages that read a data file. A page that shows a committed data file (the page
 ``book/sweep_practice.md`` reads ``book/_data/sweep_practice.json``, which ``make
 sweep-practice`` writes)
@@ -60,8 +69,8 @@ the outputs made from the old file).
 
 from __future__ import annotations
 
-import ast
 import posixpath
+import re
 import shutil
 from collections import Counter
 from importlib.resources import files
@@ -97,6 +106,12 @@ def copy_mathjax(app, exception):
         elif s.is_file():
             d.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(s, d)
+
+
+def add_static(app):
+    static = str(Path(__file__).resolve().parent.parent / "_static")
+    if static not in app.config.html_static_path:
+        app.config.html_static_path.append(static)
 
 
 def dedupe_scripts(app, pagename, templatename, context, doctree):
@@ -137,6 +152,8 @@ def _cell(text: str) -> str:
 
 class _LedgerBase(SphinxDirective):
     has_content = True
+    #: the ledger page whose rows are read (default: the page itself)
+    optional_arguments = 1
 
     def resolve(self, rows):
         """(row, recorded verdict or None) for each row, warning where a paste fails."""
@@ -149,8 +166,8 @@ class _LedgerBase(SphinxDirective):
             if not row.pasted:
                 resolved.append((row, None))
                 continue
-            doc = posixpath.normpath(posixpath.join(posixpath.dirname(self.env.docname),
-                                                    row.doc))
+            page = getattr(self, "page", self.env.docname)
+            doc = posixpath.normpath(posixpath.join(posixpath.dirname(page), row.doc))
             if doc not in cache:
                 path = out_dir / f"{doc}.glue.json"
                 self.env.note_dependency(str(path))
@@ -163,6 +180,18 @@ class _LedgerBase(SphinxDirective):
             resolved.append((row, dict(rec, doc=doc) if rec else None))
         return resolved
 
+    def ledger_rows(self):
+        """The rows of this page's ledger, or of the ledger page given as argument."""
+        from uniqnets.book._verdict import ledger_rows
+
+        self.page = self.env.docname
+        if self.arguments:
+            self.page = posixpath.normpath(posixpath.join(
+                posixpath.dirname(self.env.docname), posixpath.splitext(self.arguments[0])[0]))
+        path = Path(self.env.doc2path(self.page))
+        self.env.note_dependency(str(path))
+        return ledger_rows(path.read_text(encoding="utf-8"))
+
     def status(self, row, rec):
         return rec["status"] if rec else (row.status or "not recorded")
 
@@ -173,38 +202,56 @@ class _LedgerBase(SphinxDirective):
         return container.children
 
 
+def ledger_label(claim: str) -> str:
+    """The target of a claim's row in the ledger: ``ledger-u1``."""
+    return "ledger-" + claim.lower()
+
+
 class Ledger(_LedgerBase):
-    """A ledger table: claims typed, verdicts pasted from the chapters."""
+    """A ledger table: claims typed, verdicts pasted from the chapters.
+
+    Each row has the evidence folded in a sixth cell, which the book's stylesheet lays out
+    at full width below the row; each row is a target, ``ledger-<id>``.
+    """
 
     def run(self):
-        from uniqnets.book._verdict import BADGES, _fmt, label, ledger_rows
+        from uniqnets.book._record import numbers_in_text
+        from uniqnets.book._verdict import BADGES, evidence_text, label, ledger_rows
 
         rows = ledger_rows("```{ledger}\n" + "\n".join(self.content) + "\n```")
-        lines = ["```{list-table}", ":header-rows: 1", ":widths: 5 40 13 6 36",
-                 ":class: ledger", "",
-                 "* - id", "  - claim", "  - source", "  - chapter", "  - verdict"]
-        for row, rec in self.resolve(rows):
+        lines = ["```{list-table}", ":header-rows: 1", ":class: ledger", "",
+                 "* - id", "  - claim", "  - source", "  - chapter", "  - verdict",
+                 "  - evidence"]
+        resolved = self.resolve(rows)
+        for row, rec in resolved:
             status = self.status(row, rec)
             badge = f"{{bdg-{BADGES.get(status, 'dark')}}}`{status}`"
             if rec:
                 chapter = f"{{doc}}`{_cell(row.chapter)} <{row.doc}>`"
-                body = [_cell(rec["because"])]
+                body = [_cell(numbers_in_text(rec["because"]))]
                 if rec.get("evidence"):
-                    body += ["", "Evidence: " + " · ".join(
-                        f"`{k}` = {_fmt(v)}" for k, v in rec["evidence"].items())]
+                    body += ["", "Evidence: " + evidence_text(rec["evidence"])]
                 links = [f"{{ref}}`the verdict <{label(row.id)}>`"]
                 if rec.get("where"):
                     links.append(f"{{ref}}`where it is settled <{rec['where']}>`")
                 body += ["", "In the chapter: " + ", ".join(links) + "."]
             else:
                 chapter = _cell(row.chapter)
-                body = [_cell(row.evidence), "", "*(typed in the ledger: the chapter does "
-                        "not record its verdicts yet)*"]
+                body = [_cell(row.evidence), "", "*(not yet recorded by its chapter)*"]
             lines += [f"* - {row.id}", f"  - {_cell(row.claim)}", f"  - {_cell(row.source)}",
-                      f"  - {chapter}", f"  - {badge}", "", "    :::{dropdown} evidence",
+                      f"  - {chapter}", f"  - {badge}", "  - :::{dropdown} why, and the evidence",
                       *(f"    {b}" if b else "" for b in body), "    :::"]
         lines.append("```")
-        return self.parse("\n".join(lines))
+        out = self.parse("\n".join(lines))
+        # each body row a target, so that other pages link to a claim's row
+        std = self.env.get_domain("std")
+        body_rows = [r for table in out for tb in table.findall(nodes.tbody)
+                     for r in tb.children]
+        for (row, _), tr in zip(resolved, body_rows, strict=True):
+            name = ledger_label(row.id)
+            tr["ids"].append(name)
+            std.note_hyperlink_target(name, self.env.docname, name, f"{row.id} in the ledger")
+        return out
 
 
 class LedgerSummary(_LedgerBase):
@@ -213,11 +260,10 @@ class LedgerSummary(_LedgerBase):
     has_content = False
 
     def run(self):
-        from uniqnets.book._verdict import BADGES, SOURCES, STATUSES, ledger_rows
+        from uniqnets.book._verdict import BADGES, SOURCES, STATUSES
 
-        text = Path(self.env.doc2path(self.env.docname)).read_text(encoding="utf-8")
         counts, typed = Counter(), Counter()
-        for row, rec in self.resolve(ledger_rows(text)):
+        for row, rec in self.resolve(self.ledger_rows()):
             counts[row.id[0], self.status(row, rec)] += 1
             typed[row.id[0]] += not row.pasted
         statuses = list(dict.fromkeys([*STATUSES, *(s for _, s in sorted(counts))]))
@@ -230,39 +276,111 @@ class LedgerSummary(_LedgerBase):
         n = [sum(counts[k, s] for s in statuses) for k in SOURCES]
         lines.append("| claims | " + " | ".join(map(str, n)) + f" | {sum(n)} |")
         n = [typed[k] for k in SOURCES]
-        lines.append("| *of which still typed in the ledger* | " + " | ".join(map(str, n))
-                     + f" | {sum(n)} |")
+        if sum(n):
+            lines.append("| *not yet recorded by their chapter* | " + " | ".join(map(str, n))
+                         + f" | {sum(n)} |")
         lines += ["", "Sources: " + "; ".join(f"**{k}** {v}" for k, v in SOURCES.items())
                   + "."]
         return self.parse("\n".join(lines))
 
 
-#: the one function an ``{eval}`` role of the prose may call (``uniqnets.book.rec``)
-REC = "rec"
+class VerdictOverview(_LedgerBase):
+    """The landing page's verdicts: counts per source, then the claims grouped by theorem.
 
-
-def parse_rec(expression: str) -> tuple[str, str]:
-    """``(name, fmt)`` of ``rec("name")`` / ``rec("name", "fmt")`` / ``rec("name", fmt="fmt")``.
-
-    Raises ``ValueError`` for any other expression.
+    The argument is the ledger page (relative to this page); each line of the content is
+    ``Group name: NN, NN`` (the ledger's chapter numbers in that group). Every claim of the
+    ledger is shown once, in the group of its chapter (or under *Other pages*), as a badge
+    coloured by its verdict and linked to its row of the ledger; the pages link to the
+    chapters.
     """
-    try:
-        call = ast.parse(expression.strip(), mode="eval").body
-    except SyntaxError as exc:
-        raise ValueError(f"not a Python expression: {exc.msg}") from None
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-            and call.func.id == REC):
-        raise ValueError(f"only {REC}(\"name\") or {REC}(\"name\", \"fmt\") is allowed")
-    args = list(call.args)
-    for kw in call.keywords:
-        if kw.arg != "fmt" or len(args) != 1:
-            raise ValueError(f"{REC}() takes a name and a format spec (fmt=) only")
-        args.append(kw.value)
-    if not 1 <= len(args) <= 2 or not all(
-            isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
-        raise ValueError(f"{REC}() takes one or two string literals: a name and a format spec")
-    name, fmt = args[0].value, (args[1].value if len(args) == 2 else "s")
-    return name, fmt
+
+    required_arguments = 1
+    optional_arguments = 0
+
+    def run(self):
+        from uniqnets.book._verdict import BADGES, STATUSES
+
+        rows = self.resolve(self.ledger_rows())
+        groups = []
+        for line in self.content:
+            if line.strip():
+                name, _, pages = line.partition(":")
+                groups.append((name.strip(), [p.strip() for p in pages.split(",") if p.strip()]))
+        placed = {p for _, pages in groups for p in pages}
+        rest = sorted({row.chapter for row, _ in rows} - placed)
+        if rest:
+            groups.append(("Other pages", rest))
+        docs = {row.chapter: rec["doc"] for row, rec in rows if rec}
+        lines = ["```{list-table}", ":header-rows: 1", ":class: verdict-overview", "",
+                 "* - theorem or subject", "  - pages", "  - claims (each links to its ledger row)"]
+        for name, pages in groups:
+            claims = []
+            for row, rec in rows:
+                if row.chapter in pages:
+                    status = self.status(row, rec)
+                    claims.append(f"{{bdg-ref-{BADGES.get(status, 'dark')}}}"
+                                  f"`{row.id} <{ledger_label(row.id)}>`")
+            links = [f"{{doc}}`{p} </{docs[p]}>`" if p in docs else p for p in pages]
+            lines += [f"* - {name}", f"  - {', '.join(links)}", f"  - {' '.join(claims)}"]
+        lines.append("```")
+        legend = " ".join(f"{{bdg-{BADGES[s]}}}`{s}`" for s in STATUSES)
+        lines += ["", f"Colours: {legend}."]
+        return self.parse("\n".join(lines))
+
+
+_TITLE = re.compile(r"^Verdict on ([UEGR]\d+): (.+)$")
+#: how a count of verdicts of each status reads (singular, plural)
+_COUNT_WORDS = {"holds": ("holds", "hold"),
+                "holds under conditions": ("holds under conditions", "hold under conditions"),
+                "fails": ("fails", "fail"),
+                "not a claim about numbers": ("is not a claim about numbers",
+                                              "are not claims about numbers")}
+
+
+def page_verdicts(doctree) -> list[tuple[str, str, str]]:
+    """``(claim, status, target id)`` of each verdict box on a page, in order."""
+    out = []
+    for node in doctree.findall(nodes.admonition):
+        if "verdict" not in node["classes"]:
+            continue
+        title = node.next_node(nodes.title)
+        m = _TITLE.match(title.astext().strip()) if title is not None else None
+        if m:
+            target = next((i for i in node["ids"] if i.startswith("verdict-")), None)
+            out.append((m[1], m[2], target or (node["ids"] or [""])[0]))
+    return out
+
+
+def verdict_digest(app, doctree):
+    """Open a page that shows verdict boxes with two lines: the counts, then each claim."""
+    from uniqnets.book._verdict import STATUSES, status_class
+
+    found = page_verdicts(doctree)
+    section = doctree.next_node(nodes.section)
+    if not found or section is None or not isinstance(section[0], nodes.title):
+        return
+    counts = Counter(status for _, status, _ in found)
+    parts = [f"{counts[s]} {_COUNT_WORDS[s][counts[s] != 1]}" for s in STATUSES if counts[s]]
+    n = len(found)
+    first = nodes.paragraph()
+    first += nodes.strong(text=f"Verdicts on this page: {n} claim{'s' * (n != 1)}")
+    first += nodes.Text(": " + ", ".join(parts) + ".")
+    second = nodes.paragraph()
+    for i, (claim, status, target) in enumerate(found):
+        if i:
+            second += nodes.Text(" ")
+        ref = nodes.reference("", "", internal=True, refid=target,
+                              classes=["verdict-link", status_class(status)],
+                              reftitle=f"Verdict on {claim}: {status}")
+        ref += nodes.Text(f"{claim} {status}")
+        second += ref
+    box = nodes.container(classes=["verdict-digest"])
+    box += [first, second]
+    section.insert(1, box)
+
+
+# the expression an ``{eval}`` role may hold, parsed as the notebooks' filler parses it
+from uniqnets.book.inline import REC, parse_rec  # noqa: E402,F401
 
 
 def flag_text(text) -> str:
@@ -275,6 +393,10 @@ def flag_text(text) -> str:
     except (ValueError, SyntaxError):
         value = text
     return flag_kind(value)
+
+
+_NUMBER = re.compile(r"^[-+−]?(\d[\d,]*\.?\d*|\.\d+)"
+                     r"([eE][-+]?\d+|\xa0×\xa010[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?\s?%?$")
 
 
 def _rec_role():
@@ -310,7 +432,13 @@ def _rec_role():
             except Exception as exc:  # the message glue:text gives, for any failure
                 return [], [glue_warning(f"Failed to format text/plain data: {exc}",
                                          self.document, self.line)]
-            node = nodes.inline(text, text, classes=["pasted-text"])
+            # the book's way of writing a number in scientific notation (2 × 10⁻¹⁰, as
+            # rec() gives it in JupyterLab); a number is never broken across lines
+            from uniqnets.book._record import numbers_in_text
+
+            text = numbers_in_text(text)
+            number = _NUMBER.match(text.strip()) is not None
+            node = nodes.inline(text, text, classes=["pasted-text"] + ["pasted-number"] * number)
             self.set_source_info(node)
             return [node], []
 
@@ -325,13 +453,18 @@ def setup(app):
     app.add_config_value("always_rebuild", [], "env")
     app.connect("env-get-outdated", always_outdated)
     # the pages that paste the chapters' verdicts: read after the chapters, every build
-    app.add_config_value("read_last", ["book/claims", "book/robustness"], "env")
+    app.add_config_value("read_last", ["book/intro", "book/claims", "book/robustness"], "env")
     app.connect("env-before-read-docs", read_last)
     # the data files a page reads: a newer file makes the page outdated
     app.add_config_value("page_data", {}, "env")
     app.connect("source-read", note_page_data)
     app.add_directive("ledger", Ledger)
     app.add_directive("ledger-summary", LedgerSummary)
+    app.add_directive("verdict-overview", VerdictOverview)
+    app.connect("doctree-read", verdict_digest)
+    # the stylesheet: verdict boxes by status, the digest, the ledger's layout
+    app.connect("builder-inited", add_static)
+    app.add_css_file("uniqnets.css")
     # after myst-nb's own `eval` role (registered when myst_nb was set up): this one wins
     app.add_role("eval", _rec_role(), override=True)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -306,7 +306,7 @@ def plot_spacetime(tracked, c_values, onset, delay_meas, delay_se, delay_pred,
     6
     >>> plt.close(fig)
     """
-    fig = plt.figure(figsize=(10, 5.2))
+    fig = plt.figure(figsize=(11, 7.5))
     colors = [(None, "k")] + [(j, f"C{j}") for j in range(n_tests)]
     for p, L in enumerate(depths):
         ax = fig.add_subplot(2, 3, p + 1, projection="3d")
@@ -323,10 +323,14 @@ def plot_spacetime(tracked, c_values, onset, delay_meas, delay_se, delay_pred,
         ax.set_xlim(-1, 1)
         ax.set_ylim(-1, 1)
         ax.set_zlim(0, 1)
-        ax.set_xlabel("x", labelpad=-10)
-        ax.set_ylabel("y", labelpad=-10)
-        ax.set_zlabel("ct'", labelpad=-10)
-        ax.tick_params(labelsize=6, pad=-3)
+        # three ticks an axis, readable, and the labels clear of them
+        ax.set_xticks([-1, 0, 1])
+        ax.set_yticks([-1, 0, 1])
+        ax.set_zticks([0, 0.5, 1])
+        ax.tick_params(labelsize=8, pad=0)
+        ax.set_xlabel("x", labelpad=2)
+        ax.set_ylabel("y", labelpad=2)
+        ax.set_zlabel("ct′", labelpad=4)
         ax.set_title(f"{'abcde'[p]}) L = {L}", fontsize=9)
     ax = fig.add_subplot(2, 3, 6)
     ax.errorbar(c_values, onset + delay_meas, yerr=2 * delay_se, fmt="o", ms=4, label="measured")

@@ -20,8 +20,10 @@ def lr_scan_panels(scan, n_params=None):
     Parameters
     ----------
     scan : uniqnets.practice.LRScan
-        Error bars are three standard errors; each point is labelled with its edge
-        ratio; diverged runs are not drawn.
+        Error bars are three standard errors; a point is filled where the run ended past
+        the edge of stability (edge ratio at least 1), open below it; diverged runs are
+        not drawn. The exponent axis is symmetric-logarithmic, linear within the median
+        error bar.
     n_params : mapping name -> int, optional
         Parameter counts, shown in the panel titles.
 
@@ -41,25 +43,39 @@ def lr_scan_panels(scan, n_params=None):
     >>> plt.close("all")
     """
     names = list(dict.fromkeys(r.architecture for r in scan.runs))
-    fig, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 3.6), sharey=True,
+    fig, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 3.8), sharey=True,
                              squeeze=False)
+    # linear within the runs' typical error bar, logarithmic beyond: the exponents span
+    # decades on both sides of zero, which a linear axis flattens into a line at zero
+    bars = [3 * r.se for r in scan.runs if np.isfinite(r.se) and r.se > 0]
+    linthresh = float(np.median(bars)) if bars else 1e-3
     for ax, name in zip(axes[0], names, strict=True):
         for oname in dict.fromkeys(r.optimizer for r in scan.runs):
-            runs = [r for r in scan.runs if (r.architecture, r.optimizer) == (name, oname)]
+            runs = [r for r in scan.runs if (r.architecture, r.optimizer) == (name, oname)
+                    and np.isfinite(r.lam)]
+            if not runs:
+                continue
+            colour = _COLOURS.get(oname)
             lrs = np.array([r.lr for r in runs])
-            ax.errorbar(lrs, [r.lam for r in runs], [3 * r.se for r in runs], fmt="o-",
-                        color=_COLOURS.get(oname), ms=4, capsize=2, label=oname)
-            for r in runs:
-                if np.isfinite(r.edge):
-                    ax.annotate(f"{r.edge:.2f}", (r.lr, r.lam), fontsize=7,
-                                textcoords="offset points", xytext=(3, 3))
+            ax.errorbar(lrs, [r.lam for r in runs], [3 * r.se for r in runs], fmt="-",
+                        color=colour, capsize=2, label=oname)
+            # the edge ratio as the marker: filled past the edge of stability, open below
+            past = np.array([np.isfinite(r.edge) and r.edge >= 1 for r in runs])
+            lam = np.array([r.lam for r in runs])
+            ax.plot(lrs[past], lam[past], "o", color=colour, ms=5)
+            ax.plot(lrs[~past], lam[~past], "o", mfc="white", mec=colour, ms=5)
         ax.axhline(0, color="k", lw=0.6)
         ax.set_xscale("log")
+        ax.set_yscale("symlog", linthresh=linthresh)
         ax.set_xlabel(r"learning rate $\eta$")
         title = name if n_params is None else f"{name} ({n_params[name]} parameters)"
         ax.set_title(title, fontsize=9)
-    axes[0][0].set_ylabel(r"$\lambda_1$ per step")
-    axes[0][0].legend(fontsize=8)
+    axes[0][0].set_ylabel(r"$\lambda_1$ per step (symmetric log)")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    handles += [plt.Line2D([], [], ls="", marker="o", color="0.3", ms=5),
+                plt.Line2D([], [], ls="", marker="o", mfc="white", mec="0.3", ms=5)]
+    labels += ["past the edge of stability", "below it"]
+    axes[0][0].legend(handles, labels, fontsize=7)
     fig.tight_layout()
     return fig
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["RECORDED", "Quoted", "check_injected", "dump", "format_glued", "glue_parameters",
+           "number_text", "numbers_in_text",
            "read_records", "rec", "record", "to_builtin"]
 
 GLUE_PREFIX = "application/papermill.record/"  # myst-nb's prefix for hidden glue outputs
@@ -182,6 +184,59 @@ def format_glued(text: str, fmt: str = "s") -> str:
     return format(value, fmt)
 
 
+_SCIENTIFIC = re.compile(r"^([-+]?)(\d+(?:\.\d+)?)[eE]([-+]?\d+)$")
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+#: no-break space: a number is never split across lines
+NBSP = "\u00a0"
+
+
+def number_text(text: str) -> str:
+    """The book's one way of writing a number in scientific notation: ``2 × 10⁻¹⁰``.
+
+    A number formatted with an ``e`` spec (``"2e-10"``, ``"3.0e-01"``) becomes its
+    mantissa times a power of ten with a superscript exponent, joined by no-break spaces so
+    that it never breaks across lines; a zero (``"0e+00"``) becomes ``"0"``, an exponent of
+    zero leaves the mantissa alone, and a minus sign is the typographic one. Any other text
+    is returned unchanged.
+
+    Examples
+    --------
+    >>> number_text("2e-10"), number_text("-3.0e-01"), number_text("0e+00")
+    ('2\xa0×\xa010⁻¹⁰', '−3.0\xa0×\xa010⁻¹', '0')
+    >>> number_text("1.5e+00"), number_text("0.25"), number_text("seed 7")
+    ('1.5', '0.25', 'seed 7')
+    """
+    m = _SCIENTIFIC.match(text.strip())
+    if m is None:
+        return text
+    sign, mantissa, exponent = m.group(1), m.group(2), int(m.group(3))
+    if float(mantissa) == 0:
+        return "0"
+    sign = "−" if sign == "-" else ""
+    if exponent == 0:
+        return sign + mantissa
+    return f"{sign}{mantissa}{NBSP}×{NBSP}10" + str(exponent).translate(_SUPERSCRIPT)
+
+
+_SCIENTIFIC_TOKEN = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?[eE][-+]?\d+(?![\w.])")
+_NOT_PROSE = re.compile(r"(\$\$.*?\$\$|\$[^$]*\$|`[^`]*`)", re.S)
+
+
+def numbers_in_text(text: str) -> str:
+    """A sentence with each number in scientific notation written as :func:`number_text`.
+
+    Math (``$...$``) and code (`` `...` ``) are left as they are.
+
+    Examples
+    --------
+    >>> numbers_in_text("λ = 1.2e-03 per step, $x = 1e-3$, `2e-5`")
+    'λ = 1.2\xa0×\xa010⁻³ per step, $x = 1e-3$, `2e-5`'
+    """
+    parts = _NOT_PROSE.split(text)
+    return "".join(p if i % 2 else _SCIENTIFIC_TOKEN.sub(lambda m: number_text(m.group(0)), p)
+                   for i, p in enumerate(parts))
+
+
 def flag_kind(value) -> str:
     """What makes ``value`` unfit for a sentence: a Boolean, None or NaN ("" if nothing).
 
@@ -243,7 +298,7 @@ def rec(name: str, fmt: str = "s") -> Quoted:
     if flag:
         raise ValueError(f"{name!r} is {flag}, which never renders in a sentence: record the "
                          "sentence the value picks, and quote that")
-    return Quoted(format_glued(_GLUED_TEXT[name], fmt))
+    return Quoted(numbers_in_text(format_glued(_GLUED_TEXT[name], fmt)))
 
 
 def read_records(notebook) -> dict[str, object]:

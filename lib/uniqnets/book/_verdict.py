@@ -36,9 +36,11 @@ from pathlib import Path
 
 from uniqnets._validate import check_choice, check_int
 
-from ._record import JSON_MIME, dump, record, to_builtin
+from ._labels import evidence_label
+from ._record import JSON_MIME, dump, number_text, numbers_in_text, record, to_builtin
 
-__all__ = ["BADGES", "KEY_PREFIX", "LITERAL_STATUS", "STATUSES", "LedgerRow", "VerdictCall",
+__all__ = ["BADGES", "KEY_PREFIX", "LITERAL_STATUS", "STATUSES", "STATUS_COLOURS", "LedgerRow",
+           "VerdictCall", "evidence_text", "status_class",
            "ledger_rows", "robustness", "status_is_computed", "verdict", "verdict_calls",
            "verdict_markdown", "verdict_summary"]
 
@@ -46,7 +48,7 @@ __all__ = ["BADGES", "KEY_PREFIX", "LITERAL_STATUS", "STATUSES", "LedgerRow", "V
 STATUSES = ("holds", "holds under conditions", "fails", "not a claim about numbers")
 #: sphinx-design badge colour of each verdict ("not yet tested" is the ledger's own)
 BADGES = {"holds": "success", "holds under conditions": "warning", "fails": "danger",
-          "not a claim about numbers": "secondary", "not yet tested": "light"}
+          "not a claim about numbers": "info", "not yet tested": "light"}
 #: prefix of the recorded (glued) name of a verdict: ``verdict.U1``
 KEY_PREFIX = "verdict."
 #: source texts, by the letter of their claims
@@ -75,7 +77,7 @@ def _fmt(value) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return f"{value:.3g}"
+        return number_text(f"{value:.3g}")
     if isinstance(value, list):
         items = [_fmt(v) for v in value[:8]]
         return "[" + ", ".join(items) + (", …" if len(value) > 8 else "") + "]"
@@ -89,8 +91,33 @@ def label(claim: str) -> str:
     return "verdict-" + claim.lower()
 
 
+def status_class(status: str) -> str:
+    """The CSS class of a verdict box of this status: ``verdict-holds-under-conditions``."""
+    return "verdict-" + status.replace(" ", "-")
+
+
+#: colour of each status (the book's CSS, book/_ext/book_html.py, uses the same); the
+#: HTML rendition for JupyterLab carries it inline, as Lab does not load the book's CSS
+STATUS_COLOURS = {"holds": "#2e7d32", "holds under conditions": "#b26a00",
+                  "fails": "#c62828", "not a claim about numbers": "#1565c0"}
+
+
+def evidence_text(evidence: Mapping) -> str:
+    """The evidence of a verdict as one line of Markdown, each value labelled in words.
+
+    Examples
+    --------
+    >>> evidence_text({"rho_init": 1.02, "top exponent": -0.5})
+    'spectral radius ρ(I − ηH) at initialisation: 1.02 · top exponent: -0.5'
+    """
+    return " · ".join(f"{evidence_label(k)}: {_fmt(v)}" for k, v in evidence.items())
+
+
 def verdict_markdown(rec: Mapping) -> str:
     """The verdict box of a recorded verdict, as MyST Markdown (an ``admonition``).
+
+    The status is said once, in the title; the box's classes (``verdict`` and
+    ``status_class``) colour it by status.
 
     Examples
     --------
@@ -98,19 +125,18 @@ def verdict_markdown(rec: Mapping) -> str:
     ...                         "evidence": {"ratio": 1.0}, "where": None}))
     (verdict-u9)=
     :::{admonition} Verdict on U9: fails
-    :class: important
-    {bdg-danger}`fails` a split.
+    :class: verdict verdict-fails
+    a split.
     <BLANKLINE>
-    *Evidence:* `ratio` = 1
+    *Evidence:* ratio: 1
     :::
     """
     lines = [f"({label(rec['claim'])})=",
              f":::{{admonition}} Verdict on {rec['claim']}: {rec['status']}",
-             ":class: important",
-             f"{{bdg-{BADGES[rec['status']]}}}`{rec['status']}` {rec['because']}"]
+             f":class: verdict {status_class(rec['status'])}",
+             numbers_in_text(rec["because"])]
     if rec.get("evidence"):
-        lines += ["", "*Evidence:* " + " · ".join(f"`{k}` = {_fmt(v)}"
-                                                   for k, v in rec["evidence"].items())]
+        lines += ["", "*Evidence:* " + evidence_text(rec["evidence"])]
     lines.append(":::")
     return "\n".join(lines)
 
@@ -133,15 +159,16 @@ def verdict_html(rec: Mapping) -> str:
     """
     from markdown_it import MarkdownIt
 
-    text = _ROLE.sub(lambda m: m.group(1), rec["because"])
+    text = _ROLE.sub(lambda m: m.group(1), numbers_in_text(rec["because"]))
     if rec.get("evidence"):
-        text += "\n\n*Evidence:* " + " · ".join(f"`{k}` = {_fmt(v)}"
-                                                for k, v in rec["evidence"].items())
+        text += "\n\n*Evidence:* " + evidence_text(rec["evidence"])
     body = MarkdownIt("commonmark").render(text)
     status = rec["status"]
-    return (f'<aside class="uniqnets-verdict uniqnets-verdict-{status.replace(" ", "-")}">'
-            f'<p class="uniqnets-verdict-title">Verdict on {html.escape(rec["claim"])}: '
-            f"{html.escape(status)}</p>\n{body}</aside>")
+    colour = STATUS_COLOURS[status]
+    return (f'<aside class="uniqnets-verdict uniqnets-{status_class(status)}" style="border-left: '
+            f'4px solid {colour}; padding: 0 0.8em;">'
+            f'<p class="uniqnets-verdict-title" style="color: {colour}; font-weight: bold;">'
+            f'Verdict on {html.escape(rec["claim"])}: {html.escape(status)}</p>\n{body}</aside>')
 
 
 def verdict(claim, status, because, evidence=None, where=None) -> None:
@@ -227,7 +254,8 @@ def verdict_summary():
     for key, rec in RECORDED.items():
         if not key.startswith(KEY_PREFIX) or not isinstance(rec, dict):
             continue
-        first = re.split(r"(?<=[.;:])\s", rec["because"].strip(), maxsplit=1)[0]
+        first = re.split(r"(?<=[.;:])\s", numbers_in_text(rec["because"]).strip(),
+                         maxsplit=1)[0]
         first = first.replace("|", "\\|")
         rows.append(f"| {{ref}}`{rec['claim']} <{label(rec['claim'])}>` | "
                     f"{{bdg-{BADGES[rec['status']]}}}`{rec['status']}` | {first} |")

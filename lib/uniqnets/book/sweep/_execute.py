@@ -18,6 +18,7 @@ import time
 
 from uniqnets.book._execute import SOCKET_PATH_MAX, socket_dir
 from uniqnets.book._record import read_records
+from uniqnets.book.inline import fill_inline_results
 
 #: process groups of the kernels this process started and has not yet seen end
 _KERNELS: set[int] = set()
@@ -273,7 +274,12 @@ def _execute_run(task: dict) -> dict:
     values = {}
     if text is not None:
         try:
-            values = read_records(nbformat.reads(text, as_version=4))
+            executed = nbformat.reads(text, as_version=4)
+            values = read_records(executed)
+            # the prose's {eval} roles answered from the run's records, so that JupyterLab
+            # shows the run's numbers in the stored notebook (uniqnets.book.inline)
+            if fill_inline_results(executed):
+                text = nbformat.writes(executed)
         except Exception as exc:
             if error is None:
                 error = {"cell": None, "cell_index": None, "line": None, "source": "",
