@@ -124,6 +124,18 @@ EVIDENCE_LABELS = {
     "p_min_possible": "smallest p-value the batch size allows",
     "p_same": "p-value, same protocol",
     "bit_identical": "reruns bit-identical",
+    # 12 Fashion-MNIST
+    "n_network_stages": "pairs of a nonlinear network and a stage",
+    "n_exponential": "windows with exponential growth",
+    "n_rounding": "windows with rounding accumulation",
+    "n_flips": "windows with activation flips",
+    "linear_stages_chaotic": "stages at which the linear network is chaotic",
+    "stages_separating": "network-stages where twins far above rounding separate",
+    "network_stages": "pairs of a nonlinear network and a stage",
+    "churn_max": "largest share of test predictions two seeds disagree on",
+    "distance_min": "smallest parameter distance between seeds, over the norm",
+    "accuracy_sd_max": "largest spread of test accuracy over seeds (sd)",
+    "w1_min": "smallest diagram distance between seeds, over the diagrams' mass",
     # 13 chaos in random networks
     "growth_err": "largest change of the per-layer growth under a gauge transformation",
     "sigma_c": "critical weight variance σ_w²",
