@@ -227,8 +227,11 @@ class StageMeasurement:
 
     def slope(self, which: str) -> float:
         """Finite-size exponent ``ln(d(W) / d(0)) / W`` of ``"d32"``, ``"d64"``,
-        ``"d_large"`` or ``"tangent"`` (per step)."""
+        ``"d_large"`` or ``"tangent"`` (per step); ``-inf`` when the twins merged (their
+        difference rounded to zero, after which they are the same run)."""
         d = getattr(self, check_choice(which, "which", ("d32", "d64", "d_large", "tangent")))
+        if d[-1] == 0:
+            return float("-inf")
         return float(np.log(d[-1] / d[0]) / self.window)
 
 

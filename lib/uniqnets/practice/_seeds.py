@@ -115,7 +115,9 @@ def stage_table(runs) -> list[dict]:
     and ``lambda1_ci`` (mean and 95 % t half-width across seeds), ``lambda1_se`` (mean
     batch-means error within a run); ``lambda2``, ``lambda3`` (means, when measured);
     ``slope32``, ``slope64``, ``slope_large``, ``slope_tangent`` (means of
-    ``ln(d(W)/d(0)) / W`` per step) with ``slope_large_ci``; ``flips32`` and
+    ``ln(d(W)/d(0)) / W`` per step, over the seeds whose twins did not merge) with
+    ``slope_large_ci``; ``merged`` (seeds whose one-ulp twins, in either precision,
+    ended identical: their difference rounded to zero); ``flips32`` and
     ``flips_large`` (medians at the window's end); and for each of :data:`MECHANISMS`
     the number of seeds in which it acted.
     """
@@ -136,8 +138,11 @@ def stage_table(runs) -> list[dict]:
             for kind in ("d32", "d64", "d_large", "tangent"):
                 key = "slope" + {"d32": "32", "d64": "64", "d_large": "_large",
                                  "tangent": "_tangent"}[kind]
-                row[key] = float(np.mean([s.slope(kind) for s in st]))
+                slopes = np.array([s.slope(kind) for s in st])  # -inf: merged twins
+                row[key] = float(np.mean(slopes[np.isfinite(slopes)])) \
+                    if np.isfinite(slopes).any() else float("nan")
             row["slope_large_ci"] = t_interval([s.slope("d_large") for s in st])[1]
+            row["merged"] = sum(s.d32[-1] == 0 or s.d64[-1] == 0 for s in st)
             row["flips32"] = float(np.median([s.flips32[-1] for s in st]))
             row["flips_large"] = float(np.median([s.flips_large[-1] for s in st]))
             acted = [mechanisms(s) for s in st]
@@ -237,7 +242,8 @@ def benchmark_summary(runs) -> dict:
     those :func:`chaos_test` calls chaotic), ``chaotic_list`` (their names),
     ``linear_stages_chaotic``; ``n_windows`` (networks x stages x seeds) and
     ``n_exponential``, ``n_rounding``, ``n_flips`` (windows in which each of
-    :data:`MECHANISMS` acts); ``rate_ratio_min``/``max`` (float32 over float64 growth
+    :data:`MECHANISMS` acts) and ``n_merged`` (windows whose one-ulp twins merged);
+    ``rate_ratio_min``/``max`` (float32 over float64 growth
     rate of one-ulp twins where rounding acts); ``n_rows`` and ``n_persist`` (pairs of a
     nonlinear network and a stage, and those where twins far above rounding separate in
     some seed); ``churn_min``/``max``, ``dist_min``, ``w1_min`` (over every pair of seeds
@@ -273,4 +279,5 @@ def benchmark_summary(runs) -> dict:
            "sd_max": float(max(p.accuracy.std(ddof=1) for p in pairs))}
     for m in MECHANISMS:
         out[f"n_{m}"] = int(sum(r[m] for r in rows))
+    out["n_merged"] = int(sum(r["merged"] for r in rows))
     return out
