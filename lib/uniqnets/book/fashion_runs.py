@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["SETTINGS", "load", "load_runs", "main", "run_record"]
+__all__ = ["SETTINGS", "data_path", "load", "load_runs", "main", "run_record"]
 
 #: the settings of :func:`uniqnets.practice.fashion_run` a run is keyed by, with defaults
 SETTINGS = {"epochs": 8.0, "window": 100, "k": 3, "every": 5, "stages": [0.02, 0.5, 0.9],
@@ -48,6 +48,29 @@ def run_record(run) -> dict:
             "train_loss": run.train_loss.tolist(), "device": run.device, "stages": stages,
             "predictions": "".join(map(str, run.predictions.tolist())),
             "sketch": run.sketch.tolist(), "diagram": run.diagram.tolist()}
+
+
+def data_path(path="") -> Path:
+    """``path``, or when empty the book's ``book/_data/fashion_runs.json``.
+
+    The book's file is looked for above the working directory (a chapter runs in
+    ``notebooks/`` or ``ipynb/``, papermill anywhere in the checkout) and then in the
+    checkout this library was installed from.
+
+    Examples
+    --------
+    >>> from uniqnets.book.fashion_runs import data_path
+    >>> data_path("runs.json").name
+    'runs.json'
+    """
+    if path:
+        return Path(path)
+    name = Path("book") / "_data" / "fashion_runs.json"
+    for base in (Path.cwd(), *Path.cwd().parents, Path(__file__).resolve().parents[3]):
+        if (base / name).exists():
+            return base / name
+    raise FileNotFoundError(f"{name} was not found above {Path.cwd()} nor in the checkout of "
+                            "uniqnets: run make sweep-fashion, or name the file")
 
 
 def load(path) -> dict:

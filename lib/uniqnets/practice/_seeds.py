@@ -49,6 +49,25 @@ def t_interval(x, level: float = 0.95) -> tuple[float, float]:
     return float(x.mean()), float(h)
 
 
+def _demo_runs():
+    """Two made-up runs of each of two networks "A" and "B" (for the examples)."""
+    from ._fashion import FashionRun, StageMeasurement
+
+    runs = []
+    for name, lam, grow in (("A", 0.02, 8.0), ("B", -0.001, 1.0)):
+        for seed in range(2):
+            n, z = np.arange(2), np.zeros(2, int)
+            st = StageMeasurement(0, 100, 0.05, np.array([lam + 0.001 * seed]),
+                                  np.array([0.001]), n, np.array([1.0, 300.0]),
+                                  np.array([1.0, 250.0]), np.array([1.0, grow]), z, z, 0,
+                                  np.array([1.0, grow]), z)
+            runs.append(FashionRun(name, seed, 10, 100, 10, np.array([0, 100]),
+                                   np.array([0.1, 0.9]), np.array([2.3, 0.3]), (st,), "cpu",
+                                   np.array([0, 1, seed]), np.array([3.0, 4.0 + seed]),
+                                   np.array([[0.0, 1.0 + seed]])))
+    return runs
+
+
 def _growth(d):
     return float(d[-1] / d[0])
 
@@ -95,6 +114,14 @@ def mechanisms(stage) -> dict:
     Returns
     -------
     dict of bool, keyed by :data:`MECHANISMS`
+
+    Examples
+    --------
+    >>> from uniqnets.practice import mechanisms
+    >>> from uniqnets.practice._seeds import _demo_runs
+    >>> runs = _demo_runs()  # A: twins grow 8-fold as the tangent map says; B: rounding
+    >>> mechanisms(runs[0].stages[0])["exponential"], mechanisms(runs[2].stages[0])["rounding"]
+    (True, True)
     """
     from ._fashion import StageMeasurement
 
@@ -120,6 +147,13 @@ def stage_table(runs) -> list[dict]:
     ended identical: their difference rounded to zero); ``flips32`` and
     ``flips_large`` (medians at the window's end); and for each of :data:`MECHANISMS`
     the number of seeds in which it acted.
+
+    Examples
+    --------
+    >>> from uniqnets.practice import stage_table
+    >>> from uniqnets.practice._seeds import _demo_runs
+    >>> [(r["network"], r["n_seeds"], r["exponential"]) for r in stage_table(_demo_runs())]
+    [('A', 2, 2), ('B', 2, 0)]
     """
     runs, rows = _runs(runs), []
     names = list(dict.fromkeys(r.name for r in runs))
@@ -181,6 +215,14 @@ def chaos_test(runs, network: str, stage: int) -> ChaosTest:
     ``ln(d(W)/d(0)) / W`` above zero).  Rounding accumulation grows one-ulp twins without
     either (it is not a property of the map), so it cannot pass the test; the deep linear
     network, whose map is a polynomial of its parameters, is the negative control.
+
+    Examples
+    --------
+    >>> from uniqnets.practice import chaos_test
+    >>> from uniqnets.practice._seeds import _demo_runs
+    >>> runs = _demo_runs()
+    >>> chaos_test(runs, "A", 0).chaotic, chaos_test(runs, "B", 0).chaotic
+    (True, False)
     """
     from .._validate import check_int
 
@@ -219,7 +261,16 @@ class SeedPairs:
 
 
 def seed_pairs(runs, network: str) -> SeedPairs:
-    """Compare every pair of runs of ``network``: predictions, parameters, diagrams."""
+    """Compare every pair of runs of ``network``: predictions, parameters, diagrams.
+
+    Examples
+    --------
+    >>> from uniqnets.practice import seed_pairs
+    >>> from uniqnets.practice._seeds import _demo_runs
+    >>> p = seed_pairs(_demo_runs(), "A")
+    >>> p.n_pairs, p.churn.tolist()  # the two runs differ in one of three predictions
+    (1, [0.3333333333333333])
+    """
     from ..topology import wasserstein
 
     mine = _mine(runs, network)
@@ -250,6 +301,14 @@ def benchmark_summary(runs) -> dict:
     of every network, see :func:`seed_pairs`) and ``sd_max`` (the largest spread of test
     accuracy over a network's seeds).  Networks with a single seed are left out: an
     interval across seeds needs two.
+
+    Examples
+    --------
+    >>> from uniqnets.practice import benchmark_summary
+    >>> from uniqnets.practice._seeds import _demo_runs
+    >>> b = benchmark_summary(_demo_runs())
+    >>> b["n_tests"], b["n_chaotic"], b["chaotic_list"]
+    (2, 1, 'A at stage 1')
     """
     runs = _runs(runs)
     names = [n for n in dict.fromkeys(r.name for r in runs)
