@@ -58,7 +58,7 @@ def socket_dir(prefix: str = "uniqnets-kernel-", name: str = "kernel") -> str | 
     """A new private folder for a kernel's Unix sockets, whose paths fit in ``sun_path``.
 
     The folder is made in the temporary folder (``TMPDIR``) when its path leaves room for
-    ``<folder>/<name>-<n>`` within :data:`SOCKET_PATH_MAX` bytes, else in ``/tmp`` or
+    ``<folder>/<name>-<n>`` within ``SOCKET_PATH_MAX`` bytes, else in ``/tmp`` or
     ``/dev/shm``; ``None`` (use TCP) when none of them can hold one or the system has no
     Unix sockets.  The caller removes the folder.
 

@@ -162,7 +162,7 @@ def fashion_mnist(folder=None, *, n_train: int | None = None, n_test: int | None
     ----------
     folder : str or path-like, optional
         Folder of the four IDX files; default ``$UNIQNETS_FASHION_MNIST``, else the
-        Debian package's :data:`DEBIAN_FOLDER`.
+        Debian package's ``DEBIAN_FOLDER``.
     n_train, n_test : int, optional
         Keep the first ``n_train`` training and ``n_test`` test images (the files'
         order); default all (60,000 and 10,000).
@@ -176,7 +176,7 @@ def fashion_mnist(folder=None, *, n_train: int | None = None, n_test: int | None
     -------
     train, test : :class:`uniqnets.data.Dataset`
         ``X`` of shape ``(n, 784)`` (an image row by row), ``Y`` integer labels
-        ``0..9`` (:data:`CLASSES`) of shape ``(n,)``.
+        ``0..9`` (``CLASSES``) of shape ``(n,)``.
 
     Raises
     ------

@@ -113,7 +113,7 @@ def mechanisms(stage) -> dict:
 
     Returns
     -------
-    dict of bool, keyed by :data:`MECHANISMS`
+    dict of bool, keyed by ``MECHANISMS``
 
     Examples
     --------
@@ -145,7 +145,7 @@ def stage_table(runs) -> list[dict]:
     ``ln(d(W)/d(0)) / W`` per step, over the seeds whose twins did not merge) with
     ``slope_large_ci``; ``merged`` (seeds whose one-ulp twins, in either precision,
     ended identical: their difference rounded to zero); ``flips32`` and
-    ``flips_large`` (medians at the window's end); and for each of :data:`MECHANISMS`
+    ``flips_large`` (medians at the window's end); and for each of ``MECHANISMS``
     the number of seeds in which it acted.
 
     Examples
@@ -293,7 +293,7 @@ def benchmark_summary(runs) -> dict:
     those :func:`chaos_test` calls chaotic), ``chaotic_list`` (their names),
     ``linear_stages_chaotic``; ``n_windows`` (networks x stages x seeds) and
     ``n_exponential``, ``n_rounding``, ``n_flips`` (windows in which each of
-    :data:`MECHANISMS` acts) and ``n_merged`` (windows whose one-ulp twins merged);
+    ``MECHANISMS`` acts) and ``n_merged`` (windows whose one-ulp twins merged);
     ``rate_ratio_min``/``max`` (float32 over float64 growth
     rate of one-ulp twins where rounding acts); ``n_rows`` and ``n_persist`` (pairs of a
     nonlinear network and a stage, and those where twins far above rounding separate in
