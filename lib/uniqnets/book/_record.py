@@ -325,27 +325,30 @@ def read_records(notebook) -> dict[str, object]:
 
         notebook = nbformat.read(Path(notebook), as_version=4)
     out: dict[str, object] = {}
+    for name, prefix, data in glued_outputs(notebook):
+        if prefix + JSON_MIME in data:
+            raw = data[prefix + JSON_MIME]
+            out[name] = json.loads("".join(raw) if isinstance(raw, list) else raw)
+            continue
+        text = data.get(prefix + "text/plain")
+        if isinstance(text, list):
+            text = "".join(text)
+        try:
+            out[name] = ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError):
+            out[name] = text
+    return out
+
+
+def glued_outputs(notebook):
+    """``(name, mime prefix, data)`` of every glued output of an executed notebook, in order."""
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
         for output in cell.get("outputs", []):
             meta = output.get("metadata", {}).get("scrapbook")
-            if not meta:
-                continue
-            prefix = meta.get("mime_prefix", "")
-            data = output.get("data", {})
-            if prefix + JSON_MIME in data:
-                raw = data[prefix + JSON_MIME]
-                out[meta["name"]] = json.loads("".join(raw) if isinstance(raw, list) else raw)
-                continue
-            text = data.get(prefix + "text/plain")
-            if isinstance(text, list):
-                text = "".join(text)
-            try:
-                out[meta["name"]] = ast.literal_eval(text)
-            except (ValueError, SyntaxError, TypeError):
-                out[meta["name"]] = text
-    return out
+            if meta:
+                yield meta["name"], meta.get("mime_prefix", ""), output.get("data", {})
 
 
 def _umask() -> int:

@@ -75,17 +75,13 @@ def glued_texts(nb) -> dict[str, str]:
     >>> glued_texts(nb)
     {'lam': '0.5'}
     """
+    from ._record import glued_outputs
+
     out: dict[str, str] = {}
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get("scrapbook")
-            if not meta:
-                continue
-            text = output.get("data", {}).get(meta.get("mime_prefix", "") + "text/plain")
-            if text is not None:
-                out[meta["name"]] = "".join(text) if isinstance(text, list) else text
+    for name, prefix, data in glued_outputs(nb):
+        text = data.get(prefix + "text/plain")
+        if text is not None:
+            out[name] = "".join(text) if isinstance(text, list) else text
     return out
 
 
