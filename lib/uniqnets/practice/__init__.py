@@ -37,6 +37,10 @@ map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
   (:func:`independent_runs`), a test over batches of seeds (:func:`distribution_test`),
   and the checks of the map against :mod:`uniqnets.models` and closed forms
   (:func:`cross_check`, :func:`minimum_exponents`, :func:`heavy_ball_exponents`);
+- permutation symmetry (``_matching``): :func:`permute` permutes the hidden units of an
+  MLP, CNN or ResNet without changing its function, and :func:`weight_matching` finds
+  the permutation that brings one network closest to another (Ainsworth et al.'s weight
+  matching, a :class:`Matching`);
 - other processes (``_process``): :func:`run_in_subprocesses` repeats a run in fresh
   processes with other CPU thread settings (XLA fixes its thread pools when a process
   starts), to see whether the thread count changes its arithmetic.
@@ -83,6 +87,7 @@ from ._fashion import (  # noqa: E402
     fashion_run,
     fashion_setup,
 )
+from ._matching import Matching, permute, weight_matching  # noqa: E402
 from ._models import ACTIVATIONS, Network, cnn, mlp, resnet, transformer  # noqa: E402
 from ._optim import OPTIMIZERS, SCHEDULES, Optimizer, optimizer  # noqa: E402
 from ._process import ProcessRun, run_in_subprocesses  # noqa: E402
@@ -143,6 +148,9 @@ __all__ = [
     "mechanisms",
     "seed_pairs",
     "stage_table",
+    "Matching",
+    "permute",
+    "weight_matching",
     "ACTIVATIONS",
     "ARCHITECTURES",
     "ArchitectureTwins",
