@@ -41,6 +41,11 @@ map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
   MLP, CNN or ResNet without changing its function, and :func:`weight_matching` finds
   the permutation that brings one network closest to another (Ainsworth et al.'s weight
   matching, a :class:`Matching`);
+- linear paths (``_connectivity``): the loss and error along the line between two
+  networks (:func:`interpolation_path`, a :class:`Path`) and the :func:`barrier` of such
+  a curve (Frankle et al.'s and Entezari et al.'s), and how far apart two networks are:
+  :func:`prediction_churn`, :func:`function_distance` (softmax outputs) and
+  :func:`parameter_distance` (before and after weight matching);
 - other processes (``_process``): :func:`run_in_subprocesses` repeats a run in fresh
   processes with other CPU thread settings (XLA fixes its thread pools when a process
   starts), to see whether the thread count changes its arithmetic.
@@ -76,6 +81,16 @@ except ImportError as _err:  # pragma: no cover - exercised by .ci/import_core.p
 # a global JAX flag, set once for the process (see the module docstring)
 _jax.config.update("jax_enable_x64", True)
 
+from ._connectivity import (  # noqa: E402
+    REFERENCES,
+    ParameterDistance,
+    Path,
+    barrier,
+    function_distance,
+    interpolation_path,
+    parameter_distance,
+    prediction_churn,
+)
 from ._data import digits, sequence_task  # noqa: E402
 from ._fashion import (  # noqa: E402
     FASHION_ARCHITECTURES,
@@ -148,6 +163,14 @@ __all__ = [
     "mechanisms",
     "seed_pairs",
     "stage_table",
+    "REFERENCES",
+    "ParameterDistance",
+    "Path",
+    "barrier",
+    "function_distance",
+    "interpolation_path",
+    "parameter_distance",
+    "prediction_churn",
     "Matching",
     "permute",
     "weight_matching",
