@@ -32,7 +32,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._validate import check_array, check_bool, check_choice, check_int, check_size
-from ._matching import Matching, _check_network, weight_matching
+from ._matching import Matching, _check_network, _float_vector, weight_matching
 from ._models import Network
 
 __all__ = ["REFERENCES", "ParameterDistance", "Path", "barrier", "function_distance",
@@ -77,10 +77,7 @@ def _thetas(network, theta_a, theta_b):
     """Both parameter vectors, checked, in their common floating dtype."""
     out = []
     for name, theta in (("theta_a", theta_a), ("theta_b", theta_b)):
-        theta = check_array(theta, name, ndim=1, dtype=None)
-        if theta.dtype not in (np.float32, np.float64):
-            raise TypeError(f"{name} must hold float32 or float64 numbers, got dtype "
-                            f"{theta.dtype}")
+        theta = _float_vector(theta, name)
         if theta.shape != (network.n_params,):
             raise ValueError(f"{name} must have shape ({network.n_params},), got "
                              f"{theta.shape}")
@@ -260,14 +257,15 @@ def interpolation_path(network: Network, theta_a, theta_b, X, Y, alphas=None,
     points are the two networks exactly) and the data loss of the training maps
     (:class:`TrainingMap` with ``loss="xent"``: the mean over samples of ``-log
     softmax(f(x))_y``, no weight decay) and the fraction of arg-max labels that differ
-    from ``Y``, in the floating dtype of the parameters (float32 or float64; float64
-    when they differ), ``batch_size`` samples at a time.  The network's function is
+    from ``Y``, in float32 when both parameter vectors are float32 and in float64
+    otherwise, ``batch_size`` samples at a time.  The network's function is
     compiled once and reused for every ``alpha`` and batch.
 
     Parameters
     ----------
     network : Network
-    theta_a, theta_b : array of float32 or float64, shape (n_params,)
+    theta_a, theta_b : array, shape (n_params,)
+        Evaluated in float32 when both are float32, in float64 otherwise.
     X : array, shape (n_samples, n_in)
     Y : int array, shape (n_samples,)
         Class labels (``(n_samples, seq_len)`` for a transformer without pooling).
@@ -349,7 +347,8 @@ def prediction_churn(network: Network, theta_a, theta_b, X, batch_size: int = 10
     Parameters
     ----------
     network : Network
-    theta_a, theta_b : array of float32 or float64, shape (n_params,)
+    theta_a, theta_b : array, shape (n_params,)
+        Evaluated in float32 when both are float32, in float64 otherwise.
     X : array, shape (n_samples, n_in)
     batch_size : int >= 1
 
@@ -392,7 +391,8 @@ def function_distance(network: Network, theta_a, theta_b, X, batch_size: int = 1
     Parameters
     ----------
     network : Network
-    theta_a, theta_b : array of float32 or float64, shape (n_params,)
+    theta_a, theta_b : array, shape (n_params,)
+        Evaluated in float32 when both are float32, in float64 otherwise.
     X : array, shape (n_samples, n_in)
     batch_size : int >= 1
 
@@ -460,7 +460,7 @@ def parameter_distance(network: Network, theta_a, theta_b, modulo_permutations: 
     ----------
     network : Network
         An :func:`mlp`, :func:`cnn` or :func:`resnet` when ``modulo_permutations``.
-    theta_a, theta_b : array of float32 or float64, shape (n_params,), not zero
+    theta_a, theta_b : array, shape (n_params,), not zero
     modulo_permutations : bool
     rng : numpy.random.Generator, optional
         Passed on to :func:`weight_matching`.

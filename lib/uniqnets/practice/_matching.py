@@ -120,11 +120,15 @@ def _permuted(spec, parts, perms, skip=None):
     return out
 
 
+def _float_vector(theta, name):
+    """``theta`` as a 1-d array of float32 (kept) or float64 (anything else numeric)."""
+    dtype = getattr(theta, "dtype", None)
+    return check_array(theta, name, ndim=1,
+                       dtype=dtype if dtype in (np.float32, np.float64) else np.float64)
+
+
 def _check_theta(network, theta, name):
-    theta = check_array(theta, name, ndim=1, dtype=None)
-    if theta.dtype.kind != "f":
-        raise TypeError(f"{name} must be an array of floating-point numbers, got dtype "
-                        f"{theta.dtype}")
+    theta = _float_vector(theta, name)
     if theta.shape != (network.n_params,):
         raise ValueError(f"{name} must have shape ({network.n_params},), got {theta.shape}")
     return theta
@@ -161,7 +165,8 @@ def permute(network: Network, theta, perms) -> np.ndarray:
     network : Network
         An :func:`mlp`, :func:`cnn` or :func:`resnet` (see the module docstring for
         which units each permutation acts on).
-    theta : array of floats, shape (n_params,)
+    theta : array, shape (n_params,)
+        float32 stays float32; anything else is converted to float64.
     perms : list of int arrays
         One permutation per permuted set of units, in the order of the module
         docstring; new unit ``j`` is old unit ``perms[l][j]``.
@@ -248,9 +253,9 @@ def weight_matching(network: Network, theta_a, theta_b, *, max_iter: int = 100,
     ----------
     network : Network
         An :func:`mlp`, :func:`cnn` or :func:`resnet`.
-    theta_a : array of floats, shape (n_params,)
+    theta_a : array, shape (n_params,)
         The reference.
-    theta_b : array of floats, shape (n_params,)
+    theta_b : array, shape (n_params,)
         The network to permute.
     max_iter : int >= 1
         Most sweeps.
