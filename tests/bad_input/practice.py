@@ -274,3 +274,55 @@ CASES += [
     Case("seed_pairs", practice.seed_pairs, dict(runs=_runs(), network="A"),
          bad=dict(runs=RUNS, network=[(None, TypeError), ("B", ValueError)])),
 ]
+
+
+ALPHAS_BAD = [c for c in ARRAY if c[0] is not None] + [
+    ([0.1, 0.5, 1.0], ValueError), ([0.0, 0.5, 0.9], ValueError), ([0.0, 1.0, 1.0], ValueError),
+    ([0.0, math.nan, 1.0], ValueError)]
+PAIR = dict(network=NET, theta_a=THETA, theta_b=THETA)
+PAIR_BAD = dict(network=[(object(), TypeError), (None, TypeError)], theta_a=THETA_BAD,
+                theta_b=THETA_BAD)
+X_BAD = ARRAY + [(np.zeros((6, 3)), ValueError), (np.full((6, 2), np.nan), ValueError)]
+
+
+def _path_barrier(quantity, reference):
+    path = practice.Path(np.array([0.0, 0.5, 1.0]), np.zeros(3), np.zeros(3), "float64")
+    return path.barrier(quantity, reference)
+
+
+CASES += [
+    Case("Matching", exempt="a result container built by weight_matching"),
+    Case("ParameterDistance", exempt="a result container built by parameter_distance"),
+    Case("REFERENCES", exempt="a constant tuple of names"),
+    Case("Path", _path_barrier, dict(quantity="loss", reference="linear"),
+         bad=dict(quantity=CHOICE + [("accuracy", ValueError)],
+                  reference=CHOICE + [("max", ValueError)])),
+    Case("permute", practice.permute, dict(network=NET, theta=THETA, perms=[np.arange(3)]),
+         bad=dict(network=PAIR_BAD["network"], theta=THETA_BAD,
+                  perms=[("abc", TypeError), (None, TypeError), ([], ValueError),
+                         ([np.arange(4)], ValueError), ([np.zeros(3, int)], ValueError),
+                         ([np.arange(3.0)], TypeError), ([["a", "b", "c"]], TypeError)])),
+    Case("weight_matching", practice.weight_matching,
+         dict(**PAIR, max_iter=10, rng=np.random.default_rng(0)),
+         bad=dict(**PAIR_BAD, max_iter=POS_INT, rng=RNG[:2])),
+    Case("barrier", practice.barrier,
+         dict(values=np.zeros(3), alphas=[0.0, 0.5, 1.0], reference="linear"),
+         bad=dict(values=ARRAY + [(np.zeros(1), ValueError), (np.zeros((3, 1)), ValueError),
+                                  (np.array([0.0, np.nan, 0.0]), ValueError)],
+                  alphas=ALPHAS_BAD + [([0.0, 1.0], ValueError)],  # one per value
+                  reference=CHOICE + [("max", ValueError)])),
+    Case("interpolation_path", practice.interpolation_path,
+         dict(**PAIR, X=X, Y=Y, alphas=[0.0, 0.5, 1.0], batch_size=4),
+         bad=dict(**PAIR_BAD, X=X_BAD,
+                  Y=[("abc", TypeError), (np.zeros(6), TypeError), (np.arange(5), ValueError),
+                     (np.full(6, 7), ValueError), (np.full(6, -1), ValueError)],
+                  alphas=ALPHAS_BAD, batch_size=POS_INT)),
+    Case("prediction_churn", practice.prediction_churn, dict(**PAIR, X=X, batch_size=4),
+         bad=dict(**PAIR_BAD, X=X_BAD, batch_size=POS_INT)),
+    Case("function_distance", practice.function_distance, dict(**PAIR, X=X, batch_size=4),
+         bad=dict(**PAIR_BAD, X=X_BAD, batch_size=POS_INT)),
+    Case("parameter_distance", practice.parameter_distance,
+         dict(**PAIR, modulo_permutations=True, rng=None),
+         bad=dict(PAIR_BAD, theta_b=THETA_BAD + [(np.zeros(D), ValueError)],
+                  modulo_permutations=BOOLEAN, rng=RNG[:2])),
+]
