@@ -129,7 +129,15 @@ def test_weight_matching_undoes_a_permutation_exactly(kind, seed):
     assert m.objective > m.objective_identity
 
 
-def test_weight_matching_is_reproducible_and_uses_its_rng():
+def test_weight_matching_of_float32_networks_returns_float32_and_recovers_exactly():
+    net = NETS["cnn"]
+    a = params(net, 7).astype(np.float32)
+    q = random_perms(net, np.random.default_rng(8))
+    m = practice.weight_matching(net, a, practice.permute(net, a, q))
+    assert m.theta.dtype == np.float32 and np.array_equal(m.theta, a)
+
+
+def test_weight_matching_is_reproducible_by_default():
     net = NETS["mlp"]
     a, b = params(net, 0), params(net, 1)
     m1, m2 = (practice.weight_matching(net, a, b) for _ in range(2))
@@ -186,7 +194,8 @@ def test_barrier_on_curves_with_known_heights():
     # the mean of the ends lies (f(1) - f(0)) / 2 below the higher end
     assert practice.barrier(line, a, reference="mean") == pytest.approx(1.5, abs=1e-14)
     convex = np.exp(a)
-    assert practice.barrier(convex, a) <= 0.0
+    # below its chord inside, on it at the ends: the maximum is the ends' exact zero
+    assert practice.barrier(convex, a) == 0.0
     assert practice.barrier(convex, a, reference="mean") == \
         pytest.approx((np.e - 1) / 2, rel=1e-14)
     # a bump on a slope: above the chord by 1/4, above the mean of the ends by 1/4 + ...
