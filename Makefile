@@ -16,6 +16,9 @@
 #                   minutes with 2 jobs) -> book/_data/sweep_practice.json, on book/sweep_practice.md
 #   make sweep-fashion  page 12's Fashion-MNIST runs: four networks x five seeds trained to
 #                   convergence (about 1.5 hours on 2 cores) -> book/_data/fashion_runs.json
+#   make sweep-stability  page 19's mode connectivity, weight matching and sources of
+#                   variability of the Fashion-MNIST MLP (about an hour on 2 cores)
+#                   -> book/_data/stability_runs.json
 #   make data       install Fashion-MNIST (Debian's dataset-fashion-mnist) where apt-get can
 #   make bench      measure speed and accuracy against peer libraries (benchmarks/)
 #   make clean      remove build products (keeps .venv);  make distclean also removes .venv
@@ -189,3 +192,22 @@ FASHION_JOBS     ?= 1
 sweep-fashion: $(STAMP) data
 	$(BIN)/python -m uniqnets.book.fashion_runs --networks $(FASHION_NETWORKS) \
 		--seeds $(FASHION_SEEDS) --jobs $(FASHION_JOBS) --data book/_data/fashion_runs.json
+
+# make sweep-stability: the units of page 19 (uniqnets.book.stability_runs): children
+# spawned at five points of the schedule from five parents, five runs per source of
+# variability (and five initialisations of the linear network), three pairs of
+# independent networks at each of three widths before and after weight matching. Each finished unit is appended to book/_data/stability_runs.json with its
+# provenance; units already there are not repeated, so the grid can be extended, e.g.
+# make sweep-stability STABILITY_NETWORKS=CNN
+STABILITY_NETWORKS ?= MLP
+STABILITY_DATA     := book/_data/stability_runs.json
+
+.PHONY: sweep-stability
+sweep-stability: $(STAMP) data
+	$(BIN)/python -m uniqnets.book.stability_runs instability \
+		--networks $(STABILITY_NETWORKS) --data $(STABILITY_DATA)
+	$(BIN)/python -m uniqnets.book.stability_runs variability \
+		--networks $(STABILITY_NETWORKS) --data $(STABILITY_DATA)
+	$(BIN)/python -m uniqnets.book.stability_runs variability --networks linear \
+		--sources initialisation --data $(STABILITY_DATA)
+	$(BIN)/python -m uniqnets.book.stability_runs matching --networks MLP --data $(STABILITY_DATA)

@@ -46,6 +46,11 @@ map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
   a curve (Frankle et al.'s and Entezari et al.'s), and how far apart two networks are:
   :func:`prediction_churn`, :func:`function_distance` (softmax outputs) and
   :func:`parameter_distance` (before and after weight matching);
+- the field's instruments on Fashion-MNIST (``_stability``): children spawned from one
+  parent and trained on with other data orders (:func:`spawn_instability`, Frankle et
+  al.'s instability analysis), two independent networks before and after weight
+  matching (:func:`matched_pair`), and runs that differ in one source of variability
+  only (:func:`variability`, after Summers and Dinneen);
 - other processes (``_process``): :func:`run_in_subprocesses` repeats a run in fresh
   processes with other CPU thread settings (XLA fixes its thread pools when a process
   starts), to see whether the thread count changes its arithmetic.
@@ -137,6 +142,15 @@ from ._seeds import (  # noqa: E402
     seed_pairs,
     stage_table,
 )
+from ._stability import (  # noqa: E402
+    SOURCES,
+    MatchedPair,
+    Spawn,
+    Variability,
+    matched_pair,
+    spawn_instability,
+    variability,
+)
 from ._tangent import DTYPES, TrainingMap, one_ulp  # noqa: E402
 from ._validation import (  # noqa: E402
     ClosedForm,
@@ -174,6 +188,13 @@ __all__ = [
     "Matching",
     "permute",
     "weight_matching",
+    "SOURCES",
+    "MatchedPair",
+    "Spawn",
+    "Variability",
+    "matched_pair",
+    "spawn_instability",
+    "variability",
     "ACTIVATIONS",
     "ARCHITECTURES",
     "ArchitectureTwins",

@@ -42,7 +42,7 @@ LARGE_CHANGE = 1e-4
 _PIXEL_MEAN, _PIXEL_STD = 0.2860, 0.3530
 
 
-def fashion_network(name: str) -> Network:
+def fashion_network(name: str, hidden=None) -> Network:
     """One of the benchmark's networks (10 classes of 28x28 grey images).
 
     ``"CNN"``: two 3x3 convolutions of 16 and 32 channels (the second with stride 2),
@@ -61,6 +61,9 @@ def fashion_network(name: str) -> Network:
     Parameters
     ----------
     name : {"CNN", "ResNet", "MLP", "linear"}
+    hidden : sequence of int, optional
+        Hidden widths of the MLP or the linear network (default ``(128, 64)``): the same
+        network at other widths.
 
     Returns
     -------
@@ -71,13 +74,19 @@ def fashion_network(name: str) -> Network:
     >>> from uniqnets.practice import fashion_network
     >>> [fashion_network(n).n_params for n in ("CNN", "ResNet", "linear")]
     [67530, 101890, 109386]
+    >>> fashion_network("MLP", hidden=(512, 256)).n_params
+    535818
     """
     name = check_choice(name, "name", FASHION_ARCHITECTURES)
+    if hidden is not None and name not in ("MLP", "linear"):
+        raise ValueError(f"hidden sets the widths of the MLP and the linear network, not of "
+                         f"the {name}")
     if name == "CNN":
         return cnn((28, 28, 1), (16, 32), 10)
     if name == "ResNet":
         return resnet((28, 28, 1), 40, 3, 10, downsample=2)
-    return mlp((784, 128, 64, 10), "tanh" if name == "MLP" else "linear")
+    hidden = (128, 64) if hidden is None else tuple(hidden)
+    return mlp((784, *hidden, 10), "tanh" if name == "MLP" else "linear")
 
 
 @dataclass(frozen=True)
@@ -107,19 +116,20 @@ class FashionSetup:
         """The same training map (data, batches, optimizer) computing in ``dtype``."""
         tm = self.train_map
         return TrainingMap(self.network, tm.X, tm.Y, tm.optimizer, batches=tm.batches,
-                           dtype=dtype)
+                           n_chunks=tm.n_chunks, dtype=dtype)
 
 
 def fashion_setup(name: str, seed: int, *, epochs: float = 8.0, batch_size: int = 128,
                   lr: float | None = None, weight_decay: float = 5e-4, n_train: int | None = None,
-                  n_test: int | None = None, folder=None) -> FashionSetup:
+                  n_test: int | None = None, folder=None, data_seed: int | None = None,
+                  hidden=None, n_chunks: int = 1, dtype: str = "float32") -> FashionSetup:
     """Fashion-MNIST, a network and its float32 training map, for seed ``seed``.
 
     The recipe: heavy-ball momentum 0.9 with coupled weight decay, a linear warm-up over
     the first 2 % of the steps, then cosine decay to zero at the end; mini-batches of
     ``batch_size`` drawn epoch by epoch without replacement.  The seed sets the
     initialisation (He/LeCun, :meth:`Network.init`) and the batch order, from
-    independent streams.
+    independent streams; ``data_seed`` sets the batch order apart from the seed.
 
     Parameters
     ----------
@@ -135,6 +145,17 @@ def fashion_setup(name: str, seed: int, *, epochs: float = 8.0, batch_size: int 
         Use the first images only (default all 60,000 and 10,000).
     folder : path, optional
         Where the IDX files are (see :func:`uniqnets.data.fashion_mnist`).
+    data_seed : int >= 0, optional
+        Seed of the batch order (default ``seed``): runs that differ in their data order
+        only.
+    hidden : sequence of int, optional
+        Hidden widths of the MLP or the linear network (see :func:`fashion_network`).
+    n_chunks : int >= 1
+        Gradients as the mean of this many micro-batches (the same sum in another
+        order; see :class:`TrainingMap`).
+    dtype : {"float32", "float64"}
+        Precision of the training map; ``theta0`` is the float32 initialisation cast
+        to it, so runs in the two precisions start from the same numbers.
 
     Returns
     -------
@@ -150,8 +171,9 @@ def fashion_setup(name: str, seed: int, *, epochs: float = 8.0, batch_size: int 
     from ..data import fashion_mnist
     from ..models import batch_sequence
 
-    network = fashion_network(name)
+    network = fashion_network(name, hidden)
     seed = check_int(seed, "seed", lo=0)
+    data_seed = seed if data_seed is None else check_int(data_seed, "data_seed", lo=0)
     epochs = check_real(epochs, "epochs", lo=0.0, lo_open=True, hi=1e4)
     batch_size = check_int(batch_size, "batch_size", lo=1)
     lr = LEARNING_RATES[name] if lr is None else check_real(lr, "lr", lo=0.0, lo_open=True)
@@ -166,14 +188,15 @@ def fashion_setup(name: str, seed: int, *, epochs: float = 8.0, batch_size: int 
     opt = optimizer("momentum", lr, momentum=0.9, weight_decay=weight_decay,
                     schedule="cosine", warmup_steps=warmup, total_steps=n_steps)
     key = FASHION_ARCHITECTURES.index(name)
-    batches = batch_sequence(n, batch_size, n_steps, rng_stream(seed, 12, key, 1))
+    batches = batch_sequence(n, batch_size, n_steps, rng_stream(data_seed, 12, key, 1))
     theta0 = network.init(rng_stream(seed, 12, key, 0), dtype=np.float32)
 
     def standardise(X):
         return ((X - np.float32(_PIXEL_MEAN)) / np.float32(_PIXEL_STD)).astype(np.float32)
 
     tm = TrainingMap(network, standardise(train.X), train.Y, opt, batches=batches,
-                     dtype="float32")
+                     n_chunks=n_chunks, dtype=dtype)
+    theta0 = theta0.astype(tm.dtype)
     return FashionSetup(network, tm, standardise(test.X), test.Y, theta0, steps_per_epoch,
                         n_steps)
 

@@ -135,7 +135,16 @@ def _compiled(network, loss, opt, n_chunks):
                                        hyper=hyper), x)
         return y, jax.vmap(lin, in_axes=1, out_axes=1)(V)
 
-    fns = dict(step=jax.jit(step), advance=jax.jit(advance), **_compiled_objective(network, loss))
+    def steps(x, ts, X, Y, batches, lr, wd, hyper):
+        # the steps ts[0], ts[1], ... in one compiled loop: no return to Python in between
+        def body(x, t):
+            return step(x, t, X, Y, None if batches is None else batches[t], lr, wd,
+                        hyper), None
+
+        return jax.lax.scan(body, x, ts)[0]
+
+    fns = dict(step=jax.jit(step), advance=jax.jit(advance), steps=jax.jit(steps),
+               **_compiled_objective(network, loss))
     _CACHE[key] = fns
     return fns
 
@@ -381,6 +390,54 @@ class TrainingMap:
         out = self._fns["step"](self._padded(self._x(x)), jnp.asarray(t, jnp.int32), self._X,
                                 self._Y, self._idx(t), self._lr, self._wd, self._hyper)
         return np.asarray(out)[:self.state_dim]
+
+    def steps(self, x, t0: int, t1: int, chunk: int = 256, progress=None) -> np.ndarray:
+        """Steps ``t0, ..., t1 - 1`` of training in compiled loops: the state after them.
+
+        The loop over steps runs inside XLA (:func:`jax.lax.scan`, ``chunk`` steps per
+        call), about twice as fast as calling :meth:`step` from Python for a small
+        network.  It is the same map, but XLA compiles the loop's body on its own, so
+        the result agrees with repeated :meth:`step` to rounding, not bit for bit.
+
+        Parameters
+        ----------
+        x : array, shape (state_dim,)
+        t0, t1 : int, 0 <= t0 <= t1
+            The first step and the step after the last.
+        chunk : int >= 1
+            Steps per compiled call (a second compilation serves the last, shorter call).
+        progress : tqdm-like, optional
+            Its ``update(n)`` is called after each chunk of ``n`` steps.
+
+        Returns
+        -------
+        numpy array, shape (state_dim,), in the map's dtype
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from uniqnets.practice import TrainingMap, mlp, optimizer
+        >>> X, Y = [[1.0], [2.0]], [[0.0], [0.0]]
+        >>> tm = TrainingMap(mlp((1, 1)), X, Y, optimizer("sgd", 0.1), loss="mse")
+        >>> x = np.array([1.0, 0.0])
+        >>> bool(np.allclose(tm.steps(x, 0, 3), tm.step(tm.step(tm.step(x)))))
+        True
+        """
+        t0 = check_int(t0, "t0", lo=0)
+        t1 = check_int(t1, "t1", lo=t0)
+        chunk = check_int(chunk, "chunk", lo=1)
+        if self.batches is not None and t1 > self.batches.shape[0]:
+            raise ValueError(f"t1 ({t1}) exceeds the number of batches "
+                             f"({self.batches.shape[0]})")
+        xp = self._padded(self._x(x))
+        batches = None if self.batches is None else jnp.asarray(self.batches)
+        for a in range(t0, t1, chunk):
+            b = min(a + chunk, t1)
+            xp = self._fns["steps"](xp, jnp.arange(a, b, dtype=jnp.int32), self._X, self._Y,
+                                    batches, self._lr, self._wd, self._hyper)
+            if progress is not None:
+                progress.update(b - a)
+        return np.asarray(xp)[:self.state_dim]
 
     def jvp(self, x, V, t: int = 0) -> np.ndarray:
         """The Jacobian of step ``t`` at ``x`` applied to the columns of ``V``.

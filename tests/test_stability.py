@@ -1,0 +1,143 @@
+"""Spawned children, matched pairs and sources of variability (practice._stability), and
+the data file of their runs (``make sweep-stability``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("jax", reason="needs the extra `practice`")
+
+from uniqnets import practice  # noqa: E402
+from uniqnets.book import stability_runs  # noqa: E402
+from uniqnets.practice._stability import _flip_last_bit  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1] / "book" / "_data" / "stability_runs.json"
+
+# a small slice of Fashion-MNIST: 10 steps of 128 images, 300 test images
+SMALL = {"epochs": 1.0, "n_train": 1280, "n_test": 200}
+
+
+def _have_fashion():
+    import os
+
+    from uniqnets import data
+
+    return all((data.DEBIAN_FOLDER / name).exists() for name, _, _ in data.FILES.values()) \
+        or bool(os.environ.get(data.ENV_VAR))
+
+
+needs_fashion = pytest.mark.skipif(not _have_fashion(),
+                                   reason="Fashion-MNIST is not installed (make data)")
+
+
+def test_flip_last_bit_changes_one_weight_by_one_ulp():
+    theta = np.array([1.0, -2.5, 3e-3], np.float32)
+    out = _flip_last_bit(theta, 1)
+    assert np.array_equal(np.delete(out, 1), np.delete(theta, 1))
+    assert abs(out[1] - theta[1]) == np.spacing(np.float32(2.5))
+    assert np.array_equal(_flip_last_bit(out, 1), theta)  # an involution
+
+
+@needs_fashion
+def test_setup_seeds_the_data_order_apart_from_the_initialisation():
+    base = practice.fashion_setup("MLP", 3, **SMALL)
+    same = practice.fashion_setup("MLP", 3, data_seed=3, **SMALL)
+    other = practice.fashion_setup("MLP", 3, data_seed=4, **SMALL)
+    assert np.array_equal(base.train_map.batches, same.train_map.batches)
+    assert not np.array_equal(base.train_map.batches, other.train_map.batches)
+    assert np.array_equal(base.theta0, other.theta0)
+
+
+@needs_fashion
+def test_setup_in_float64_starts_from_the_float32_numbers():
+    s32 = practice.fashion_setup("MLP", 0, **SMALL)
+    s64 = practice.fashion_setup("MLP", 0, dtype="float64", n_chunks=4, **SMALL)
+    assert s64.theta0.dtype == np.float64 and s64.train_map.n_chunks == 4
+    assert np.array_equal(s64.theta0, s32.theta0.astype(np.float64))
+    assert s64.map_in("float32").n_chunks == 4
+
+
+@needs_fashion
+def test_spawn_at_the_last_step_gives_one_point_and_no_barrier():
+    """Children spawned after the last step are the parent: the path is one point."""
+    T = practice.fashion_setup("MLP", 0, **SMALL).n_steps
+    s = practice.spawn_instability("MLP", 0, (T - 0.4) / T, **SMALL)
+    assert s.spawn == T
+    assert s.error.max() == s.error.min() and s.error_barrier == 0.0
+    assert s.accuracy[0] == s.accuracy[1]
+
+
+@needs_fashion
+def test_spawn_instability_is_reproducible_and_its_children_differ():
+    a = practice.spawn_instability("MLP", 1, 0.5, hidden=(16, 8), **SMALL)
+    b = practice.spawn_instability("MLP", 1, 0.5, hidden=(16, 8), **SMALL)
+    assert a.spawn == 5 and a.child_data_seeds == (1002, 1003)
+    assert np.array_equal(a.error, b.error) and np.array_equal(a.loss, b.loss)
+    # the two data orders give two different end points: the loss varies along the path
+    assert np.ptp(a.loss) > 0
+
+
+@needs_fashion
+def test_matched_pair_aligns_without_changing_the_function():
+    m = practice.matched_pair("MLP", 0, hidden=(16, 8), **SMALL)
+    assert m.seeds == (0, 1) and m.hidden == (16, 8)
+    # the ends of the path are the two networks before and after the permutation of the
+    # second one, which computes the same function
+    assert m.loss_matched[0] == m.loss[0]
+    # (to float32 rounding: the permuted sums run in another order)
+    assert m.loss_matched[-1] == pytest.approx(m.loss[-1], rel=1e-5)
+    assert m.distance_matched <= m.distance
+
+
+@needs_fashion
+@pytest.mark.parametrize("source", practice.SOURCES)
+def test_variability_runs_differ_in_their_source_only(source):
+    v = practice.variability("MLP", source, n_runs=2, hidden=(16, 8), **SMALL)
+    assert v.source == source and len(v.accuracy) == (4 if source == "precision" else 2)
+    assert v.pairs == (((0, 1), (2, 3)) if source == "precision" else ((0, 1),))
+    for arr in (v.churn, v.function_distance, v.distance, v.distance_matched):
+        assert arr.shape == (len(v.pairs),) and np.all(arr >= 0)
+    # every source changes the end point: the runs are not bitwise equal
+    assert np.all(v.distance > 0)
+
+
+def test_variability_refuses_more_reduction_orders_than_it_has():
+    with pytest.raises(ValueError, match="n_runs"):
+        practice.variability("MLP", "reduction order", n_runs=6)
+    with pytest.raises(ValueError, match="source"):
+        practice.variability("MLP", "cosmic rays")
+
+
+def test_command_line_lists_units_and_refuses_unknown_sources(tmp_path, capsys):
+    data = tmp_path / "s.json"
+    assert stability_runs.main(["instability", "--seeds", "0:2", "--spawns", "0,0.5",
+                                "--data", str(data), "--dry-run"]) == 0
+    assert "4 to run" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        stability_runs.main(["variability", "--sources", "gamma rays", "--data", str(data)])
+
+
+@needs_fashion
+def test_command_line_writes_a_unit_with_provenance_and_reads_it_back(tmp_path):
+    data = tmp_path / "s.json"
+    argv = ["variability", "--sources", "one bit", "--n-runs", "2", "--epochs", "0.02",
+            "--data", str(data)]
+    assert stability_runs.main(argv) == 0
+    rec = stability_runs.load(data)["runs"][0]
+    assert rec["command"].startswith("python -m uniqnets.book.stability_runs variability")
+    assert {"machine", "library", "device", "seconds"} <= set(rec)
+    v = stability_runs.load_records(data, "variability")[0]
+    assert isinstance(v, practice.Variability) and v.pairs == ((0, 1),)
+    assert stability_runs.main(argv) == 0  # already there: nothing is rerun
+    assert len(stability_runs.load(data)["runs"]) == 1
+
+
+def test_book_data_file_says_what_made_every_unit():
+    runs = stability_runs.load(DATA)["runs"]
+    assert runs, f"{DATA} holds no units: make sweep-stability"
+    for r in runs:
+        assert r["command"].startswith("python -m uniqnets.book.stability_runs")
+        assert r["experiment"] in stability_runs.EXPERIMENTS
