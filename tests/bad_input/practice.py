@@ -18,6 +18,7 @@ from . import (  # noqa: E402
     CHOICE,
     NONNEG_INT,
     NONNEG_REAL,
+    REAL,
     POS_INT,
     POS_REAL,
     RNG,
@@ -225,15 +226,19 @@ CASES += [
     Case("FashionRun", exempt="a result container built by fashion_run"),
     Case("FashionSetup", exempt="a result container built by fashion_setup"),
     Case("StageMeasurement", exempt="a result container built by fashion_run"),
-    Case("fashion_network", practice.fashion_network, dict(name="linear"),
-         bad=dict(name=CHOICE + [("mlp", ValueError)])),
+    Case("fashion_network", practice.fashion_network, dict(name="linear", hidden=(8, 4)),
+         bad=dict(name=CHOICE + [("mlp", ValueError)],
+                  hidden=[("abc", TypeError), (8, TypeError), ((), TypeError),
+                          ((8, 0), ValueError), ((8, 2.5), TypeError)])),
     Case("fashion_setup", practice.fashion_setup,
          dict(name="linear", seed=0, epochs=1.0, batch_size=128, lr=0.01, weight_decay=5e-4,
-              n_train=1280, n_test=64),
+              n_train=1280, n_test=64, data_seed=1, n_chunks=2, dtype="float32"),
          bad=dict(name=CHOICE + [("cnn", ValueError)], seed=NONNEG_INT,
                   epochs=POS_REAL + [(1e9, ValueError)],
                   batch_size=POS_INT + [(1281, ValueError)], lr=POS_REAL,
-                  weight_decay=NONNEG_REAL, n_train=POS_INT, n_test=POS_INT)),
+                  weight_decay=NONNEG_REAL, n_train=POS_INT, n_test=POS_INT,
+                  data_seed=NONNEG_INT, n_chunks=POS_INT + [(3, ValueError)],
+                  dtype=CHOICE + [("float16", ValueError)])),
     Case("fashion_run", _fashion_run,
          dict(name="linear", seed=0, epochs=2.0, stages=(0.0,), window=10, k=1, every=5,
               checkpoints_per_epoch=2, stop=None),
@@ -325,4 +330,44 @@ CASES += [
          dict(**PAIR, modulo_permutations=True, rng=None),
          bad=dict(PAIR_BAD, theta_b=THETA_BAD + [(np.zeros(D), ValueError)],
                   modulo_permutations=BOOLEAN, rng=RNG[:2])),
+]
+
+
+def _tiny(**kw):
+    return dict(epochs=1.0, n_train=640, n_test=64, hidden=(8, 4)) | kw
+
+
+def _spawn(name, seed, spawn):
+    return practice.spawn_instability(name, seed, spawn, **_tiny())
+
+
+def _matched(name, pair):
+    return practice.matched_pair(name, pair, **_tiny())
+
+
+def _variability(name, source, n_runs, seed):
+    return practice.variability(name, source, n_runs=n_runs, seed=seed, **_tiny())
+
+
+CASES += [
+    Case("SOURCES", exempt="a constant tuple of names"),
+    Case("STABLE", exempt="a constant"),
+    Case("Spawn", exempt="a result container built by spawn_instability"),
+    Case("MatchedPair", exempt="a result container built by matched_pair"),
+    Case("Variability", exempt="a result container built by variability"),
+    Case("spawn_instability", _spawn, dict(name="MLP", seed=0, spawn=0.5),
+         bad=dict(name=CHOICE + [("mlp", ValueError)], seed=NONNEG_INT,
+                  spawn=REAL + [(-0.1, ValueError), (1.0, ValueError)])),
+    Case("matched_pair", _matched, dict(name="MLP", pair=0),
+         bad=dict(name=CHOICE + [("ResNet", ValueError)], pair=NONNEG_INT)),
+    Case("variability", _variability, dict(name="MLP", source="one bit", n_runs=2, seed=0),
+         bad=dict(name=CHOICE + [("ResNet", ValueError)],
+                  source=CHOICE + [("hardware", ValueError)],
+                  n_runs=NONNEG_INT + [(1, ValueError)], seed=NONNEG_INT)),
+    Case("spawn_table", practice.spawn_table, dict(spawns=[]),
+         bad=dict(spawns=[(None, TypeError), ([1], TypeError)])),
+    Case("width_table", practice.width_table, dict(pairs=[]),
+         bad=dict(pairs=[(None, TypeError), ([1], TypeError)])),
+    Case("source_table", practice.source_table, dict(results=[]),
+         bad=dict(results=[(None, TypeError), ([1], TypeError)])),
 ]

@@ -136,6 +136,13 @@ EVIDENCE_LABELS = {
     "distance_min": "smallest parameter distance between seeds, over the norm",
     "accuracy_sd_max": "largest spread of test accuracy over seeds (sd)",
     "w1_min": "smallest diagram distance between seeds, over the diagrams' mass",
+    # 19 the field's answers
+    "k0_barrier": "error barrier between children spawned at initialisation",
+    "wide_after": "error barrier of the widest independent pair after weight matching",
+    "churn_min": "smallest share of test predictions two runs of one source disagree on",
+    "n_sources": "sources of variability measured",
+    "lin_churn": "share of test predictions two linear networks disagree on",
+    "mlp_churn": "share of test predictions two tanh MLPs disagree on",
     # 13 chaos in random networks
     "growth_err": "largest change of the per-layer growth under a gauge transformation",
     "sigma_c": "critical weight variance σ_w²",

@@ -50,7 +50,9 @@ map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
   parent and trained on with other data orders (:func:`spawn_instability`, Frankle et
   al.'s instability analysis), two independent networks before and after weight
   matching (:func:`matched_pair`), and runs that differ in one source of variability
-  only (:func:`variability`, after Summers and Dinneen);
+  only (:func:`variability`, after Summers and Dinneen); their tables across units
+  (:func:`spawn_table`, :func:`width_table`, :func:`source_table`,
+  :func:`stability_summary`) and the known-answer check :func:`permutation_check`;
 - other processes (``_process``): :func:`run_in_subprocesses` repeats a run in fresh
   processes with other CPU thread settings (XLA fixes its thread pools when a process
   starts), to see whether the thread count changes its arithmetic.
@@ -144,12 +146,18 @@ from ._seeds import (  # noqa: E402
 )
 from ._stability import (  # noqa: E402
     SOURCES,
+    STABLE,
     MatchedPair,
     Spawn,
     Variability,
     matched_pair,
+    permutation_check,
+    source_table,
     spawn_instability,
+    spawn_table,
+    stability_summary,
     variability,
+    width_table,
 )
 from ._tangent import DTYPES, TrainingMap, one_ulp  # noqa: E402
 from ._validation import (  # noqa: E402
@@ -189,12 +197,18 @@ __all__ = [
     "permute",
     "weight_matching",
     "SOURCES",
+    "STABLE",
     "MatchedPair",
     "Spawn",
     "Variability",
     "matched_pair",
+    "permutation_check",
+    "source_table",
     "spawn_instability",
+    "spawn_table",
+    "stability_summary",
     "variability",
+    "width_table",
     "ACTIVATIONS",
     "ARCHITECTURES",
     "ArchitectureTwins",

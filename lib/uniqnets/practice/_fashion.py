@@ -85,7 +85,11 @@ def fashion_network(name: str, hidden=None) -> Network:
         return cnn((28, 28, 1), (16, 32), 10)
     if name == "ResNet":
         return resnet((28, 28, 1), 40, 3, 10, downsample=2)
-    hidden = (128, 64) if hidden is None else tuple(hidden)
+    if hidden is None:
+        hidden = (128, 64)
+    elif isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__len__") or not hidden:
+        raise TypeError(f"hidden must be a non-empty sequence of widths, got {hidden!r}")
+    hidden = tuple(check_int(h, f"hidden[{i}]", lo=1, hi=1 << 16) for i, h in enumerate(hidden))
     return mlp((784, *hidden, 10), "tanh" if name == "MLP" else "linear")
 
 

@@ -16,7 +16,10 @@ networks be the same?", with the training maps of :func:`fashion_setup`:
 
 Every function trains its networks to the end of the schedule (8 epochs by default,
 by :meth:`TrainingMap.steps`, the training map in compiled loops) and returns numbers
-only: the parameters themselves are not kept.
+only: the parameters themselves are not kept.  :func:`spawn_table`, :func:`width_table`
+and :func:`source_table` summarise many units, with intervals across pairs, and
+:func:`stability_summary` the numbers a chapter quotes; :func:`permutation_check` is the
+known-answer check of weight matching (a network and its own permuted copy).
 """
 
 from __future__ import annotations
@@ -37,8 +40,9 @@ from ._connectivity import (
 )
 from ._fashion import FASHION_ARCHITECTURES, fashion_setup
 
-__all__ = ["SOURCES", "MatchedPair", "Spawn", "Variability", "matched_pair",
-           "spawn_instability", "variability"]
+__all__ = ["SOURCES", "STABLE", "MatchedPair", "Spawn", "Variability", "matched_pair",
+           "permutation_check", "source_table", "spawn_instability", "spawn_table",
+           "stability_summary", "variability", "width_table"]
 
 #: the sources of run-to-run variability of :func:`variability`, one changed at a time
 SOURCES = ("initialisation", "data order", "one bit", "reduction order", "precision")
@@ -438,3 +442,282 @@ def variability(name: str, source: str, *, n_runs: int = 5, seed: int = 0,
         dist_m.append(d.aligned)
     return Variability(name, source, tuple(r[0] for r in runs), np.array(accuracy), pairs,
                        np.array(churn), np.array(fdist), np.array(dist), np.array(dist_m))
+
+
+# -- across units: the tables of the chapter --------------------------------------------------
+
+#: Frankle et al.'s margin: a network is stable to SGD noise when the error barrier
+#: between its children is below 2 % (of the test set)
+STABLE = 0.02
+
+
+def _results(items, name, cls):
+    if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"{name} must be a list of {cls.__name__} results, got "
+                        f"{type(items).__name__}")
+    items = list(items)
+    for i, item in enumerate(items):
+        if not isinstance(item, cls):
+            raise TypeError(f"{name}[{i}] must be a {cls.__name__}, got {type(item).__name__}")
+    return items
+
+
+def spawn_table(spawns) -> list[dict]:
+    """Per network and spawn step: the error and loss barriers with 95 % t-intervals.
+
+    Parameters
+    ----------
+    spawns : list of Spawn
+        Any networks, any seeds.
+
+    Returns
+    -------
+    list of dict
+        One row per (network, spawn step), in order of the step: ``network``, ``spawn``
+        (step), ``fraction`` (of the schedule), ``n_pairs``, ``error_barrier`` and
+        ``error_ci``, ``loss_barrier`` and ``loss_ci``, ``parent_barrier`` (the mean of
+        the parent-child barriers), ``accuracy`` (children's mean), ``stable`` (the upper
+        end of the error barrier's interval below ``STABLE``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from uniqnets.practice import Spawn, spawn_table
+    >>> a = np.linspace(0, 1, 3)
+    >>> s = [Spawn("MLP", i, 0, 10, (1, 2), np.array([0.9, 0.9]), a,
+    ...            np.array([0.1, 0.1 + 0.01 * i, 0.1]), np.array([0.3, 0.4, 0.3]),
+    ...            np.zeros(2)) for i in range(3)]
+    >>> r = spawn_table(s)[0]
+    >>> round(r["error_barrier"], 3), r["n_pairs"], r["stable"]
+    (0.01, 3, False)
+    """
+    from ._seeds import t_interval
+
+    spawns = _results(spawns, "spawns", Spawn)
+    rows = []
+    keys = sorted({(s.network, s.spawn) for s in spawns}, key=lambda k: (k[0], k[1]))
+    for name, k in keys:
+        mine = [s for s in spawns if s.network == name and s.spawn == k]
+        e, e_ci = t_interval([s.error_barrier for s in mine])
+        loss, l_ci = t_interval([s.loss_barrier for s in mine])
+        rows.append({"network": name, "spawn": k, "fraction": k / mine[0].n_steps,
+                     "n_pairs": len(mine), "error_barrier": e, "error_ci": e_ci,
+                     "loss_barrier": loss, "loss_ci": l_ci,
+                     "parent_barrier": float(np.mean([s.parent_error_barriers
+                                                      for s in mine])),
+                     "accuracy": float(np.mean([s.accuracy for s in mine])),
+                     "stable": bool(e + e_ci < STABLE)})
+    return rows
+
+
+def width_table(pairs) -> list[dict]:
+    """Per network and width: loss and error barriers before and after weight matching.
+
+    Parameters
+    ----------
+    pairs : list of MatchedPair
+
+    Returns
+    -------
+    list of dict
+        One row per (network, hidden widths), by parameter count: ``network``, ``hidden``,
+        ``n_params``, ``n_pairs``, ``accuracy`` (mean over both networks of every pair),
+        and for each of ``loss``, ``error``, ``loss matched``, ``error matched`` the mean
+        barrier and its 95 % t-interval (key suffix ``_ci``), and the mean relative
+        parameter distance before and after matching (``distance``,
+        ``distance_matched``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from uniqnets.practice import MatchedPair, width_table
+    >>> a = np.linspace(0, 1, 3)
+    >>> m = MatchedPair("MLP", (4,), 50, (0, 1), np.array([0.8, 0.8]), a,
+    ...                 np.array([0.2, 0.5, 0.2]), np.array([0.5, 1.5, 0.5]),
+    ...                 np.array([0.2, 0.25, 0.2]), np.array([0.5, 0.6, 0.5]), 1.4, 1.0, 3)
+    >>> r = width_table([m, m])[0]
+    >>> round(r["loss"], 3), round(r["loss matched"], 3), r["loss_ci"]
+    (1.0, 0.1, 0.0)
+    """
+    from ._seeds import t_interval
+
+    pairs = _results(pairs, "pairs", MatchedPair)
+    rows = []
+    keys = sorted({(p.network, tuple(p.hidden), p.n_params) for p in pairs},
+                  key=lambda k: (k[0], k[2]))
+    for name, hidden, n in keys:
+        mine = [p for p in pairs if p.network == name and tuple(p.hidden) == hidden]
+        row = {"network": name, "hidden": hidden, "n_params": n, "n_pairs": len(mine),
+               "accuracy": float(np.mean([p.accuracy for p in mine]))}
+        for key in ("loss", "error", "loss matched", "error matched"):
+            row[key], row[f"{key}_ci"] = t_interval([p.barriers()[key] for p in mine])
+        row["distance"] = float(np.mean([p.distance for p in mine]))
+        row["distance_matched"] = float(np.mean([p.distance_matched for p in mine]))
+        rows.append(row)
+    return rows
+
+
+def source_table(results) -> list[dict]:
+    """Per network and source of variability: spread of accuracy and pairwise distances.
+
+    Parameters
+    ----------
+    results : list of Variability
+
+    Returns
+    -------
+    list of dict
+        One row per result, in the order of ``SOURCES``: ``network``, ``source``,
+        ``n_runs``, ``n_pairs``, ``accuracy`` (mean), ``accuracy_sd``, and the means
+        over pairs of ``churn``, ``function_distance``, ``distance``,
+        ``distance_matched``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from uniqnets.practice import Variability, source_table
+    >>> v = Variability("MLP", "one bit", ("a", "b"), np.array([0.88, 0.89]), ((0, 1),),
+    ...                 np.array([0.02]), np.array([0.01]), np.array([0.5]), np.array([0.4]))
+    >>> r = source_table([v])[0]
+    >>> r["source"], round(r["accuracy_sd"], 4), r["churn"]
+    ('one bit', 0.0071, 0.02)
+    """
+    results = _results(results, "results", Variability)
+    order = {s: i for i, s in enumerate(SOURCES)}
+    rows = []
+    for v in sorted(results, key=lambda v: (v.network, order.get(v.source, 99))):
+        rows.append({"network": v.network, "source": v.source, "n_runs": len(v.labels),
+                     "n_pairs": len(v.pairs), "accuracy": float(np.mean(v.accuracy)),
+                     "accuracy_sd": v.accuracy_sd, "churn": float(np.mean(v.churn)),
+                     "function_distance": float(np.mean(v.function_distance)),
+                     "distance": float(np.mean(v.distance)),
+                     "distance_matched": float(np.mean(v.distance_matched))})
+    return rows
+
+
+def permutation_check(network, theta, X, Y, rng) -> dict:
+    """Weight matching on a network and a randomly permuted copy of itself.
+
+    The copy computes the same function; matching must recover the permutation and
+    the aligned copy must equal ``theta`` bit for bit, so that the loss barrier of the
+    straight line between them, positive before matching, vanishes after it.
+
+    Parameters
+    ----------
+    network : Network
+        An MLP or a CNN.
+    theta : array, shape (n_params,)
+    X, Y : arrays
+        Inputs and labels on which the barriers are evaluated.
+    rng : numpy.random.Generator
+        Draws the permutations.
+
+    Returns
+    -------
+    dict
+        ``recovered`` (every permutation found), ``identical`` (the aligned copy equals
+        ``theta``), ``barrier_before`` and ``barrier_after`` (loss barriers, nats).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from uniqnets.practice import mlp, permutation_check
+    >>> net = mlp((4, 6, 3))
+    >>> rng = np.random.default_rng(0)
+    >>> X, Y = rng.standard_normal((20, 4)), rng.integers(0, 3, 20)
+    >>> c = permutation_check(net, net.init(rng), X, Y, rng)
+    >>> c["recovered"], c["identical"], c["barrier_after"] == 0.0
+    (True, True, True)
+    """
+    from ._connectivity import interpolation_path
+    from ._matching import permute, weight_matching
+
+    theta = np.asarray(theta)
+    widths = (network.cfg["sizes"][1:-1] if network.kind == "mlp"
+              else network.cfg["channels"])
+    perms = [rng.permutation(w) for w in widths]
+    copy = permute(network, theta, perms)
+    match = weight_matching(network, theta, copy)
+    aligned = np.asarray(match.theta, theta.dtype)
+    return {"recovered": all(np.array_equal(p[q], np.arange(len(q)))
+                             for p, q in zip(perms, match.perms)),
+            "identical": bool(np.array_equal(aligned, theta)),
+            "barrier_before": interpolation_path(network, theta, copy, X, Y).loss_barrier,
+            "barrier_after": interpolation_path(network, theta, aligned, X, Y).loss_barrier}
+
+
+def stability_summary(spawns, pairs, results) -> dict:
+    """The numbers the chapter quotes, from the units of the three experiments.
+
+    Parameters
+    ----------
+    spawns : list of Spawn
+    pairs : list of MatchedPair
+    results : list of Variability
+
+    Returns
+    -------
+    dict
+        Instability (of the first network in ``spawns``): ``n_spawns``,
+        ``n_spawn_pairs`` (fewest pairs at a spawn point), ``k0_barrier`` and ``k0_ci``
+        (error barrier of children spawned at the first point), ``stable_from_init``,
+        ``k_stable`` (first stable fraction of the schedule, -1 if none),
+        ``child_accuracy``.  Matching (of the widest and narrowest networks):
+        ``n_widths``, ``n_width_pairs``, ``wide``, ``narrow`` (widths as text),
+        ``wide_before``, ``wide_after``, ``wide_after_ci``, ``narrow_after`` (error
+        barriers), ``wide_loss_before``, ``wide_loss_after``, ``wide_dist``,
+        ``wide_dist_matched``, ``n_connected_widths`` (error barrier after matching with
+        its interval below ``STABLE``).  Sources (the MLP's): ``churn_min``,
+        ``churn_max``, ``source_min``, ``source_max``, ``bit_over_init`` (churn ratio),
+        ``bit_dist``, ``init_dist``, ``init_dist_matched``, ``sd_max``,
+        ``n_sources_moved`` (sources whose runs all differ), ``n_sources``; the linear
+        network against the MLP (initialisation): ``lin_churn``, ``mlp_churn``,
+        ``churn_ratio``.
+
+    Examples
+    --------
+    >>> from uniqnets.practice import stability_summary
+    >>> stability_summary([], [], [])
+    {}
+    """
+    out = {}
+    rows = spawn_table(spawns)
+    if rows:
+        first = [r for r in rows if r["network"] == rows[0]["network"]]
+        stable = [r for r in first if r["stable"]]
+        out.update(n_spawns=len(first), n_spawn_pairs=min(r["n_pairs"] for r in first),
+                   k0_barrier=first[0]["error_barrier"], k0_ci=first[0]["error_ci"],
+                   stable_from_init=first[0]["stable"] and first[0]["spawn"] == 0,
+                   k_stable=stable[0]["fraction"] if stable else -1.0,
+                   child_accuracy=float(np.mean([r["accuracy"] for r in first])))
+    wrows = width_table(pairs)
+    if wrows:
+        wide, narrow = wrows[-1], wrows[0]
+        out.update(n_widths=len(wrows), n_width_pairs=min(r["n_pairs"] for r in wrows),
+                   wide="×".join(map(str, wide["hidden"])),
+                   narrow="×".join(map(str, narrow["hidden"])),
+                   wide_before=wide["error"], wide_after=wide["error matched"],
+                   wide_after_ci=wide["error matched_ci"],
+                   narrow_after=narrow["error matched"], wide_loss_before=wide["loss"],
+                   wide_loss_after=wide["loss matched"], wide_dist=wide["distance"],
+                   wide_dist_matched=wide["distance_matched"],
+                   n_connected_widths=sum(r["error matched"] + r["error matched_ci"] < STABLE
+                                          for r in wrows))
+    by = {(r["network"], r["source"]): r for r in source_table(results)}
+    mlp = {s: r for (n, s), r in by.items() if n == "MLP"}
+    if mlp:
+        churn = {s: r["churn"] for s, r in mlp.items()}
+        out.update(churn_min=min(churn.values()), churn_max=max(churn.values()),
+                   source_min=min(churn, key=churn.get), source_max=max(churn, key=churn.get),
+                   sd_max=max(r["accuracy_sd"] for r in mlp.values()), n_sources=len(mlp),
+                   n_sources_moved=sum(r["churn"] > 0 and r["distance"] > 0
+                                       for r in mlp.values()))
+        if {"one bit", "initialisation"} <= set(mlp):
+            bit, ini = mlp["one bit"], mlp["initialisation"]
+            out.update(bit_over_init=bit["churn"] / ini["churn"], bit_dist=bit["distance"],
+                       init_dist=ini["distance"], init_dist_matched=ini["distance_matched"])
+            lin = by.get(("linear", "initialisation"))
+            if lin is not None:
+                out.update(lin_churn=lin["churn"], mlp_churn=ini["churn"],
+                           churn_ratio=ini["churn"] / lin["churn"] if lin["churn"] else np.inf)
+    return out

@@ -1,0 +1,74 @@
+"""Figures of the chapter on the field's answers (page 19): barriers and sources of variability."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = ["barrier_panels", "source_bars"]
+
+
+def barrier_panels(spawn_rows, width_rows, stable: float, axes=None):
+    """Two panels: the children's error barrier against the spawn point, and the loss
+    barrier of independent pairs against their size, before and after weight matching.
+
+    Parameters
+    ----------
+    spawn_rows : list of dict
+        From :func:`uniqnets.practice.spawn_table`.
+    width_rows : list of dict
+        From :func:`uniqnets.practice.width_table`.
+    stable : float
+        Frankle et al.'s margin (drawn as a dotted line).
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9.6, 3.4), layout="constrained")
+    ax = axes[0]
+    for name in dict.fromkeys(r["network"] for r in spawn_rows):
+        rows = [r for r in spawn_rows if r["network"] == name]
+        x = np.array([r["fraction"] for r in rows]) * 100
+        ax.errorbar(x, [r["error_barrier"] * 100 for r in rows],
+                    yerr=[r["error_ci"] * 100 for r in rows], marker="o", capsize=3,
+                    label=f"{name}, children")
+        ax.plot(x, [r["parent_barrier"] * 100 for r in rows], "s--", ms=4, alpha=0.7,
+                label=f"{name}, parent at k to child")
+    ax.axhline(stable * 100, ls=":", c="k", lw=1, label="stable below this (Frankle et al.)")
+    ax.set_xscale("symlog", linthresh=1.0)
+    ax.set_xlabel("spawn point k (% of training)")
+    ax.set_ylabel("error barrier (% of test set)")
+    ax.legend(fontsize=8)
+    ax = axes[1]
+    for name in dict.fromkeys(r["network"] for r in width_rows):
+        rows = [r for r in width_rows if r["network"] == name]
+        n = [r["n_params"] for r in rows]
+        for key, style, label in (("loss", "o-", "as trained"),
+                                  ("loss matched", "s-", "after weight matching")):
+            ax.errorbar(n, [r[key] for r in rows], yerr=[r[f"{key}_ci"] for r in rows],
+                        fmt=style, capsize=3, label=f"{name}, {label}")
+        for r in rows:
+            ax.annotate("×".join(map(str, r["hidden"])), (r["n_params"], r["loss"]),
+                        textcoords="offset points", xytext=(4, 4), fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlabel("parameters")
+    ax.set_ylabel("loss barrier (nats)")
+    ax.legend(fontsize=8)
+    return axes
+
+
+def source_bars(source_rows, ax=None):
+    """Prediction churn between runs that differ in one source, per network and source.
+
+    Parameters
+    ----------
+    source_rows : list of dict
+        From :func:`uniqnets.practice.source_table`.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 3.2), layout="constrained")
+    labels = [f"{r['source']}\n({r['network']})" for r in source_rows]
+    churn = np.array([r["churn"] for r in source_rows]) * 100
+    colors = ["C7" if r["network"] == "linear" else "C2" for r in source_rows]
+    ax.bar(range(len(churn)), churn, color=colors)
+    ax.set_xticks(range(len(churn)), labels, fontsize=8)
+    ax.set_ylabel("prediction churn (% of test set)")
+    return ax
