@@ -640,7 +640,7 @@ def permutation_check(network, theta, X, Y, rng) -> dict:
     match = weight_matching(network, theta, copy)
     aligned = np.asarray(match.theta, theta.dtype)
     return {"recovered": all(np.array_equal(p[q], np.arange(len(q)))
-                             for p, q in zip(perms, match.perms)),
+                             for p, q in zip(perms, match.perms, strict=True)),
             "identical": bool(np.array_equal(aligned, theta)),
             "barrier_before": interpolation_path(network, theta, copy, X, Y).loss_barrier,
             "barrier_after": interpolation_path(network, theta, aligned, X, Y).loss_barrier}
