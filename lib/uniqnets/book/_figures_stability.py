@@ -34,6 +34,9 @@ def barrier_panels(spawn_rows, width_rows, stable: float, axes=None):
                 label=f"{name}, parent at k to child")
     ax.axhline(stable * 100, ls=":", c="k", lw=1, label="stable below this (Frankle et al.)")
     ax.set_xscale("symlog", linthresh=1.0)
+    ticks = sorted({round(r["fraction"] * 100, 1) for r in spawn_rows})
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.set_xlim(-0.1, max(ticks) * 1.3)
     ax.set_xlabel("spawn point k (% of training)")
     ax.set_ylabel("error barrier (% of test set)")
     ax.legend(fontsize=8)
@@ -49,6 +52,7 @@ def barrier_panels(spawn_rows, width_rows, stable: float, axes=None):
             ax.annotate("×".join(map(str, r["hidden"])), (r["n_params"], r["loss"]),
                         textcoords="offset points", xytext=(4, 4), fontsize=8)
     ax.set_xscale("log")
+    ax.xaxis.set_minor_formatter(plt.NullFormatter())
     ax.set_xlabel("parameters")
     ax.set_ylabel("loss barrier (nats)")
     ax.legend(fontsize=8)
