@@ -25,6 +25,11 @@ var _JUPYTERLAB;
     return name.replace(/\.(md|ipynb)$/, '');
   }
 
+  function labelText(data, key, here) {
+    var l = Object.prototype.hasOwnProperty.call(data.labels, key) && data.labels[key];
+    return l ? (here === l.page ? l.text : l.elsewhere) : null;
+  }
+
   function textOf(data, span) {
     var key = span.textContent.trim();
     if (span.title === 'Citation Not Found') {
@@ -38,7 +43,8 @@ var _JUPYTERLAB;
   }
 
   function fix(data, root) {
-    root.querySelectorAll('.jp-MarkdownCell ' + MISSING.split(', ').join(', .jp-MarkdownCell '))
+    // Markdown cells, and Markdown outputs, which jupyterlab-myst renders as well
+    root.querySelectorAll('.myst ' + MISSING.split(', ').join(', .myst '))
       .forEach(function (span) {
         var found = textOf(data, span);
         if (!found) return;
@@ -52,20 +58,29 @@ var _JUPYTERLAB;
         span.classList.remove('text-yellow-600');
         span.classList.add('uniqnets-reference');
       });
-    // a verdict box is HTML made in the kernel (uniqnets.book.verdict_html), which keeps a
-    // reference's bare label: the label, a word of its own, reads as in the book
-    root.querySelectorAll('.jp-OutputArea-output aside.uniqnets-verdict').forEach(function (box) {
-      var walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
-      var here = notebookPage(box);
+    // HTML made in the kernel (a verdict box, uniqnets.book.verdict_html; a table,
+    // uniqnets.book.table) is not MyST: a role keeps its source there ({eq}`label`), and
+    // a verdict box keeps a reference's bare label; both read as in the book
+    root.querySelectorAll('.jp-OutputArea-output').forEach(function (out) {
+      if (out.querySelector('.myst')) return;
+      var here = notebookPage(out);
+      var walker = document.createTreeWalker(out, NodeFilter.SHOW_TEXT);
       for (var n = walker.nextNode(); n; n = walker.nextNode()) {
-        var value = n.nodeValue.replace(/[\w.:-]*[\w]/g, function (word) {
-          var l = Object.prototype.hasOwnProperty.call(data.labels, word) && data.labels[word];
-          return l ? (here === l.page ? l.text : l.elsewhere) : word;
-        });
+        var verdict = n.parentElement && n.parentElement.closest('aside.uniqnets-verdict');
+        var value = n.nodeValue.replace(
+          /\{(?:eq|numref|ref)\}`([^`<]*?)\s*(?:<([\w.:-]+)>)?`/g,
+          function (role, text, key) {
+            return key ? text : (labelText(data, text, here) || role);
+          });
+        if (verdict) {
+          value = value.replace(/[\w.:-]*\w/g, function (word) {
+            return labelText(data, word, here) || word;
+          });
+        }
         if (value !== n.nodeValue) n.nodeValue = value;
       }
     });
-    root.querySelectorAll('.jp-MarkdownCell .myst a.link').forEach(function (a) {
+    root.querySelectorAll('.myst a.link').forEach(function (a) {
       var doc = data.docs[a.textContent.trim()];
       if (doc && !a.classList.contains('uniqnets-reference')) {
         a.textContent = doc.text;
