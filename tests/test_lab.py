@@ -21,7 +21,8 @@ browser, and checks that
 
 A chapter with citations and references to another page (not run) shows each as the
 book does: author and year, equation number and page, and no key that jupyterlab-myst
-marks as not found; with jupyterlab-myst alone the same check fails.
+marks as not found; its link to another page opens that page's notebook. With
+jupyterlab-myst alone the same check fails.
 
 The checks are shown to fail, once each, on deliberately broken copies: without the
 project's settings (the chapter opens as text), with a cell that raises, and with a
@@ -538,6 +539,17 @@ def references_in_lab(root: Path, chapter: str, overrides: dict, references: boo
             shown = tab.evaluate(_REFERENCES)
             if screenshot is not None:
                 tab.screenshot(path=str(screenshot))
+            # a link to another page opens that page's notebook
+            linked = re.search(r"\{doc\}`(?:[^`<]*<)?([^`>]+)>?`", source)
+            if linked:
+                stem = Path(linked.group(1)).name
+                name = data["docs"][stem]["text"] if references else stem
+                tab.locator(".jp-MarkdownCell .myst a", has_text=name).first.click()
+                try:
+                    tab.locator(".lm-TabBar-tabLabel", has_text=f"{stem}.md").wait_for(
+                        timeout=30_000)
+                except Exception:
+                    problems.append(f"the link to {stem} did not open its notebook")
         finally:
             browser.close()
     problems += [f"shown raw: {u}" for u in shown["unresolved"]]

@@ -124,7 +124,8 @@ def references(book: Path) -> dict:
     for path in pages:
         title, targets = page_targets(path)
         page = page_name(path)
-        docs[path.stem] = {"text": title, "page": page}
+        docs[path.stem] = {"text": title, "page": page,
+                           "path": path.relative_to(book).as_posix()}
         for label, (kind, value) in targets.items():
             if kind == "equation":
                 text = f"({value})"

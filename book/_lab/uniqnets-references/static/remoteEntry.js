@@ -5,8 +5,8 @@
 // key or a cross-reference label it could not resolve ("Citation Not Found", "Cross
 // Reference Not Found"), shows what the book shows there instead: author and year, an
 // equation or figure number (with its page when it is on another one), a section's
-// title. A link to another page ({doc}) shows that page's title. Only the display
-// changes; the notebook is not touched.
+// title. A link to another page ({doc}) shows that page's title and opens its notebook.
+// Only the display changes; the notebook is not touched.
 var _JUPYTERLAB;
 (function () {
   'use strict';
@@ -85,6 +85,7 @@ var _JUPYTERLAB;
       if (doc && !a.classList.contains('uniqnets-reference')) {
         a.textContent = doc.text;
         a.title = doc.page;
+        a.dataset.path = doc.path;
         a.classList.add('uniqnets-reference');
       }
     });
@@ -94,7 +95,16 @@ var _JUPYTERLAB;
     id: NAME + ':plugin',
     description: 'Readable citations and cross-references in MyST Markdown cells',
     autoStart: true,
-    activate: function () {
+    activate: function (app) {
+      // a link to another page opens that page's notebook (jupyterlab-myst's own link
+      // leads to the file's name without its .md, which does not exist)
+      document.addEventListener('click', function (event) {
+        var a = event.target.closest && event.target.closest('a.uniqnets-reference[data-path]');
+        if (!a) return;
+        event.preventDefault();
+        event.stopPropagation();
+        app.commands.execute('docmanager:open', { path: a.dataset.path });
+      }, true);
       var style = document.createElement('style');
       style.textContent = STYLE;
       document.head.appendChild(style);
