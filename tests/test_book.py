@@ -128,3 +128,43 @@ def test_browser_check_catches_broken_pages(tmp_path):
     assert any(p.startswith("image not loaded") for p in problems.get(rel, [])), problems
     assert "broken link to book/no_such_page.html" in problems.get("book/intro.html", []), problems
     assert set(problems) == {rel, "book/intro.html"}, problems
+
+
+# --- JupyterLab's references number as the book does ----------------------------------------
+
+def lab_references():
+    """What the book's Lab extension shows for each citation key and label (book/_lab/)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lab_references",
+                                                  ROOT / "book" / "_lab" / "references.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.references(ROOT)
+
+
+def lab_numbers_unlike_the_book(html_dir: Path, labels: dict) -> list[str]:
+    """Equations and figures whose number in JupyterLab differs from the built book's."""
+    wrong = []
+    for label, target in sorted(labels.items()):
+        if target["kind"] not in ("equation", "figure"):
+            continue
+        pages = [html_dir / d / f"{target['page']}.html" for d in ("notebooks", "book")]
+        text = next((p.read_text() for p in pages if p.is_file()), "")
+        if target["kind"] == "equation":
+            m = re.search(r'<span class="eqno">(\(\d+\))<a class="headerlink" '
+                          rf'href="#equation-{re.escape(label)}"', text)
+        else:
+            m = re.search(rf'id="{re.escape(label)}".*?<span class="caption-number">'
+                          r"(Fig\. \d+) </span>", text, re.S)
+        shown = m.group(1) if m else "no number"
+        if shown != target["text"]:
+            wrong.append(f"{label} on {target['page']}: the book shows {shown}, "
+                         f"JupyterLab {target['text']}")
+    return wrong
+
+
+@pytest.mark.slow
+def test_lab_references_number_as_the_book():
+    wrong = lab_numbers_unlike_the_book(_built(), lab_references()["labels"])
+    assert not wrong, "\n".join(wrong)

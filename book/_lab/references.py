@@ -13,7 +13,8 @@ page as its title. The extension's script (``uniqnets-references/static/``) show
 text in place of the raw key; it changes only what Lab displays, never a file.
 
 Numbers follow the book's Sphinx configuration: labelled display equations and
-captioned figures are numbered from 1 on each page, in reading order.
+captioned figures are numbered through the whole book, in the order of ``_toc.yml``
+(the table of contents is not numbered, so numbers do not restart on each page).
 
     python book/_lab/references.py [BOOK] --out DIR   # writes DIR/uniqnets-references/
 """
@@ -53,13 +54,34 @@ def _cells(path: Path):
     """(kind, source, metadata) of each cell of a MyST page, in order."""
     import jupytext
 
-    nb = jupytext.read(path)
+    nb = jupytext.read(path, fmt="md:myst")
     return [(c.cell_type, c.source, c.metadata) for c in nb.cells]
 
 
-def page_targets(path: Path) -> tuple[str, dict]:
-    """The page's title and its labels: label -> (kind, number or title)."""
-    title, labels, n_eq, n_fig = None, {}, 0, 0
+def toc_pages(book: Path) -> list[Path]:
+    """The book's pages in the order of its table of contents (``_toc.yml``)."""
+    import yaml
+
+    toc = yaml.safe_load((Path(book) / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    for part in toc.get("parts") or [toc]:
+        walk(part.get("chapters"))
+    pages = [Path(book) / f"{f}.md" for f in files]
+    return [p for p in pages if p.is_file()]
+
+
+def page_targets(path: Path, n_eq: int = 0, n_fig: int = 0) -> tuple[str, dict, int, int]:
+    """The page's title, its labels (label -> (kind, number or title)) and the counts of
+    numbered equations and figures up to its end, from those before it."""
+    title, labels = None, {}
     for kind, source, meta in _cells(path):
         if kind == "code":
             figure = (meta.get("mystnb") or {}).get("figure") or {}
@@ -90,7 +112,7 @@ def page_targets(path: Path) -> tuple[str, dict]:
             heading = _HEADING.search(source)
             if heading and len(heading.group(1)) == 1:
                 title = _plain(heading.group(2))
-    return title or path.stem, labels
+    return title or path.stem, labels, n_eq, n_fig
 
 
 def citations(bib: Path) -> dict:
@@ -119,10 +141,10 @@ def citations(bib: Path) -> dict:
 def references(book: Path) -> dict:
     """What every citation key, label and page of the book reads as (the extension's data)."""
     book = Path(book)
-    pages = sorted((book / "notebooks").glob("*.md")) + sorted((book / "book").glob("*.md"))
-    labels, docs = {}, {}
+    pages = toc_pages(book)
+    labels, docs, n_eq, n_fig = {}, {}, 0, 0
     for path in pages:
-        title, targets = page_targets(path)
+        title, targets, n_eq, n_fig = page_targets(path, n_eq, n_fig)
         page = page_name(path)
         docs[path.stem] = {"text": title, "page": page,
                            "path": path.relative_to(book).as_posix()}
