@@ -168,3 +168,64 @@ def lab_numbers_unlike_the_book(html_dir: Path, labels: dict) -> list[str]:
 def test_lab_references_number_as_the_book():
     wrong = lab_numbers_unlike_the_book(_built(), lab_references()["labels"])
     assert not wrong, "\n".join(wrong)
+
+
+# --- what the header's buttons offer ----------------------------------------------------
+
+_HEADER_BUTTONS = r"""
+() => Array.from(document.querySelectorAll('.article-header-buttons .dropdown'))
+  .map(d => ({
+    group: (d.querySelector('button') || d).getAttribute('aria-label') || '',
+    items: Array.from(d.querySelectorAll('.dropdown-menu a, .dropdown-menu button'))
+      .map(a => ({text: a.innerText.trim(), title: a.getAttribute('title') || '',
+                  href: a.href || '', onclick: a.getAttribute('onclick') || ''})),
+  }))
+"""
+
+
+def header_button_problems(html_dir: Path) -> dict[str, list[str]]:
+    """Launch and download buttons of every chapter page that promise what they cannot do.
+
+    A launch button must lead to a page of the build itself (no network is assumed: an
+    external service such as Binder, for a repository the book cannot reach, fails); a
+    download entry that names a PDF must link to a PDF file of the build.
+    """
+    from playwright.sync_api import sync_playwright
+
+    problems: dict[str, list[str]] = {}
+    with browser.serve(html_dir) as base, sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=browser.CHROMIUM_ARGS)
+        try:
+            page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+            for path in sorted((html_dir / "notebooks").glob("*.html")):
+                rel = path.relative_to(html_dir).as_posix()
+                page.goto(base + rel, wait_until="load")
+                found = []
+                for group in page.evaluate(_HEADER_BUTTONS):
+                    for item in group["items"]:
+                        what = f"{group['group']} > {item['text'] or item['title']}"
+                        if "launch" in group["group"].lower():
+                            bad = (browser._link_problem(html_dir, base, item["href"])
+                                   if item["href"].startswith(base) else "outside the book")
+                            if bad or not item["href"]:
+                                target = item["href"] or item["onclick"]
+                                found.append(f"launch button {what} ({target}) cannot be "
+                                             f"reached: {bad or 'no link'}")
+                        elif "pdf" in (item["text"] + item["title"]).lower():
+                            target = item["href"].split("#")[0]
+                            if not (target.startswith(base) and target.endswith(".pdf")
+                                    and browser._link_problem(html_dir, base, target) is None):
+                                found.append(f"{what} ({item['title']}) names a PDF but is "
+                                             f"{item['onclick'] or item['href'] or 'no link'}")
+                if found:
+                    problems[rel] = found
+        finally:
+            chromium.close()
+    return problems
+
+
+@pytest.mark.slow
+@needs_browser
+def test_header_buttons_do_what_they_say():
+    problems = header_button_problems(_built())
+    assert not problems, "\n".join(f"{page}: {p}" for page, ps in problems.items() for p in ps)
