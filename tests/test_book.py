@@ -229,3 +229,54 @@ def header_button_problems(html_dir: Path) -> dict[str, list[str]]:
 def test_header_buttons_do_what_they_say():
     problems = header_button_problems(_built())
     assert not problems, "\n".join(f"{page}: {p}" for page, ps in problems.items() for p in ps)
+
+
+# --- tables are tables, and no output is monospace text -------------------------------------
+
+_OUTPUT_PRE = re.compile(r'<div class="output (stream|text_plain)[^"]*">\s*<div class="highlight">'
+                         r"<pre>(.*?)</pre>", re.S)
+
+
+def plain_text_outputs(html_dir: Path) -> dict[str, list[str]]:
+    """Cell outputs of the built pages shown as monospace text, per page: a printed table
+    (columns the page cuts off on the right), an object's plain-text repr (a list of
+    names). Each as its kind and first line."""
+    import html as html_lib
+
+    found: dict[str, list[str]] = {}
+    for page in sorted(html_dir.rglob("*.html")):
+        if page.relative_to(html_dir).parts[0].startswith("_"):
+            continue
+        for m in _OUTPUT_PRE.finditer(page.read_text(errors="replace")):
+            text = html_lib.unescape(re.sub(r"<[^>]+>", "", m.group(2))).strip()
+            found.setdefault(page.relative_to(html_dir).as_posix(), []).append(
+                f"{m.group(1)} output: {text.splitlines()[0] if text else '(empty)'}")
+    return found
+
+
+@pytest.mark.slow
+def test_no_page_shows_monospace_text_output():
+    """A table is a table (Markdown in the book, HTML in JupyterLab: uniqnets.book.table),
+    a number is quoted in the prose; no cell shows printed or plain-text output."""
+    found = plain_text_outputs(_built())
+    assert not found, "\n".join(f"{p}: {t}" for p, ts in found.items() for t in ts)
+
+
+@pytest.mark.slow
+def test_monospace_check_catches_a_printed_table(tmp_path):
+    # a copy of a built chapter whose first cell output is replaced by what print() of a
+    # table of aligned columns gives, in the markup myst-nb writes for a stream output
+    chapter = sorted((_built() / "notebooks").glob("*.html"))[0]
+    rows = ["  width   exponent   standard error", "      8     -0.012            0.003",
+            "     16     -0.004            0.002"]
+    printed = ('<div class="output stream highlight-myst-ansi notranslate">'
+               '<div class="highlight"><pre><span></span>' + "\n".join(rows)
+               + "\n</pre></div>\n</div>")
+    text, n = re.subn(r'(<div class="cell_output docutils container">).*?(</div>\s*</div>)',
+                      lambda m: m.group(1) + printed + m.group(2), chapter.read_text(),
+                      count=1, flags=re.S)
+    assert n == 1, "the chapter has no cell output to replace"
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / chapter.name).write_text(text)
+    found = plain_text_outputs(tmp_path)
+    assert found == {f"notebooks/{chapter.name}": [f"stream output: {rows[0].strip()}"]}, found
