@@ -122,17 +122,21 @@ def citations(bib: Path) -> dict:
     default brackets and "et al." after two authors).
     """
     from pybtex.database import parse_file
+    from pybtex.richtext import Text
+
+    def plain(latex: str) -> str:  # "Erd{\H{o}}s" -> "Erdős"
+        return Text.from_latex(latex).render_as("text")
 
     out = {}
     for key, entry in parse_file(str(bib), bib_format="bibtex").entries.items():
         people = entry.persons.get("author") or entry.persons.get("editor") or []
-        names = [" ".join(p.last_names).replace("{", "").replace("}", "") for p in people]
+        names = [plain(" ".join(p.last_names)) for p in people]
         if len(names) > 2:
             who = f"{names[0]} et al."
         else:
             who = " and ".join(names) or key
         year = entry.fields.get("year", "")
-        title = entry.fields.get("title", "").replace("{", "").replace("}", "")
+        title = plain(entry.fields.get("title", ""))
         out[key] = {"text": f"[{who}, {year}]" if year else f"[{who}]",
                     "title": f"{', '.join(names)} ({year}). {title}".strip()}
     return out
