@@ -8,7 +8,8 @@
 #                   import every numerical module without the book's tooling
 #   make test-browser  build the book, then open every page of it in headless Chromium
 #   make notebooks  generate the .ipynb twins of notebooks/*.md into ipynb/
-#   make lab        JupyterLab on the notebooks (.md files open as notebooks, MyST rendered)
+#   make lab        JupyterLab on the notebooks (.md files open as notebooks, MyST rendered,
+#                   citations and cross-references as the book shows them)
 #   make sweep      rerun a chapter over a grid of parameters (SWEEP_NB, SWEEP_GRID, SWEEP_OUT)
 #   make robustness  rerun every chapter over 10 seeds; how often each verdict holds
 #                   (book/_data/robustness.json, shown on the page book/robustness.md)
@@ -123,7 +124,11 @@ lab: $(STAMP)
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@# open .md files as notebooks by default (jupytext's setting; postBuild does the same on Binder)
 	@cp jupyterlab-settings.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks $(LAB_ROOT_FLAG)
+	@# jupyterlab-myst has no bibliography and no cross-page targets: the book's small Lab
+	@# extension shows citations and cross-references as the book does (book/_lab/)
+	@$(BIN)/python book/_lab/references.py . --out _build/lab
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks \
+		--LabApp.extra_labextensions_path="$(CURDIR)/_build/lab" $(LAB_ROOT_FLAG)
 
 clean:
 	rm -rf _build ipynb .pytest_cache .ruff_cache

@@ -14,8 +14,15 @@ browser, and checks that
   with no raw ``:::`` fence left in the text);
 - no raw ``{glue`` or ``{eval`` role, and no unevaluated ``rec(...)`` expression or
   expression error, is visible in the prose once the cells have run;
+- no verdict box shows a reference's bare label (the book's Lab extension, which
+  ``make lab`` loads, shows what the label reads as in the book);
 - File > Save (Ctrl+S) keeps the ``.md`` source's cells as they were (the jupytext
   round trip) and writes no ``.ipynb`` into ``notebooks/``.
+
+A chapter with citations and references to another page (not run) shows each as the
+book does: author and year, equation number and page, and no key that jupyterlab-myst
+marks as not found; its link to another page opens that page's notebook. With
+jupyterlab-myst alone the same check fails.
 
 The checks are shown to fail, once each, on deliberately broken copies: without the
 project's settings (the chapter opens as text), with a cell that raises, and with a
@@ -97,16 +104,29 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def write_references_extension(out: Path) -> None:
+    """The book's JupyterLab extension for citations and cross-references, as ``make lab``
+    writes it (``book/_lab/references.py``), from this checkout's sources into ``out``."""
+    subprocess.run([sys.executable, str(ROOT / "book" / "_lab" / "references.py"), str(ROOT),
+                    "--out", str(out)], check=True, capture_output=True, text=True)
+
+
 @contextmanager
-def lab_server(root: Path, overrides: dict):
-    """JupyterLab on ``root``; yields ``(base_url, token)``. Stopped (and cleaned) after."""
+def lab_server(root: Path, overrides: dict, references: bool = True):
+    """JupyterLab on ``root``; yields ``(base_url, token)``. Stopped (and cleaned) after.
+
+    ``references``: load the book's extension for citations and cross-references, as
+    ``make lab`` does (``False``: jupyterlab-myst alone).
+    """
     # short folder names: a Unix socket path must stay under ~100 characters
     work = Path(tempfile.mkdtemp(prefix="lab-"))
     dirs = {d: work / d for d in ("app-settings", "user-settings", "workspaces", "runtime",
-                                  "config")}
+                                  "config", "labextensions")}
     for d in dirs.values():
         d.mkdir()
     (dirs["app-settings"] / "overrides.json").write_text(json.dumps(overrides, indent=1))
+    if references:
+        write_references_extension(dirs["labextensions"])
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
                JUPYTER_CONFIG_DIR=str(dirs["config"]), OMP_NUM_THREADS="1",
@@ -121,6 +141,7 @@ def lab_server(root: Path, overrides: dict):
            f"--LabApp.app_settings_dir={dirs['app-settings']}",
            f"--LabApp.user_settings_dir={dirs['user-settings']}",
            f"--LabApp.workspaces_dir={dirs['workspaces']}",
+           f"--LabApp.extra_labextensions_path={dirs['labextensions']}",
            # no news, no extension manager querying a package index (no network here)
            "--LabApp.news_url=", "--LabApp.extension_manager=readonly",
            # the page's `window.jupyterapp`, through which the test reads the notebook
@@ -207,6 +228,8 @@ _SHOWN = r"""
     exprErrors: Array.from(w.node.querySelectorAll(
         '.jp-MarkdownCell [data-mime-type="application/vnd.jupyter.stderr"]'))
         .map(e => e.innerText.trim()),
+    verdicts: Array.from(w.node.querySelectorAll('.jp-OutputArea-output aside.uniqnets-verdict'))
+        .map(a => a.innerText),
     images: Array.from(w.node.querySelectorAll('.jp-OutputArea-output img'))
         .filter(i => i.complete && i.naturalWidth > 0).length,
   };
@@ -305,6 +328,11 @@ def check_chapter_in_lab(root: Path, chapter: str, overrides: dict, screenshot=N
             raw = raw_myst(shown["markdown"])
             if raw:
                 problems.append("raw MyST visible in the prose: " + "; ".join(raw[:5]))
+            labels = _load_references().references(ROOT)["labels"]
+            bare = sorted({w for text in shown["verdicts"]
+                           for w in re.findall(r"[\w.:-]*\w", text) if w in labels})
+            if bare:
+                problems.append(f"a verdict shows a reference's bare label: {bare}")
             if shown["exprErrors"]:
                 problems.append(f"inline expressions failed: {shown['exprErrors'][:3]}")
             # save from the keyboard, in command mode, and wait for the file
@@ -448,3 +476,98 @@ def test_lab_check_fails_on_a_broken_copy(case, tmp_path):
     problems = check_chapter_in_lab(root, CHAPTER, overrides or {**project_settings(),
                                                                  **TEST_SETTINGS})
     assert any(expected in p for p in problems), problems
+
+
+# --- citations and cross-references read as in the book -----------------------------------
+
+#: a page with citations, an equation of another page and links to another page
+REFERENCES_CHAPTER = "08_complexes_and_dimension.md"
+
+# what jupyterlab-myst marks as unresolved, and the text of the Markdown cells
+_REFERENCES = r"""
+() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const cells = Array.from(w.node.querySelectorAll('.jp-MarkdownCell .myst'));
+  return {
+    rendered: cells.length,
+    unresolved: cells.flatMap(c => Array.from(c.querySelectorAll(
+        'span[title="Citation Not Found"], span[title="Cross Reference Not Found"]'))
+        .map(s => `${s.title}: ${s.textContent.trim()}`)),
+    text: cells.map(c => c.innerText).join('\n'),
+  };
+}
+"""
+
+
+def _load_references():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lab_references",
+                                                  ROOT / "book" / "_lab" / "references.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def references_in_lab(root: Path, chapter: str, overrides: dict, references: bool = True,
+                      screenshot=None) -> list[str]:
+    """Open ``notebooks/<chapter>`` in Lab (without running it): the citations and
+    cross-references of its prose that do not read as the book's text, as problems."""
+    from playwright.sync_api import sync_playwright
+
+    source = (root / "notebooks" / chapter).read_text()
+    data = _load_references().references(ROOT)
+    page = Path(chapter).stem
+    expected = {}
+    for key in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", source):
+        for k in key.split(","):
+            expected[f"citation {k.strip()}"] = data["cite"][k.strip()]["text"]
+    for label in re.findall(r"\{(?:eq|numref|ref)\}`([\w.:-]+)`", source):
+        target = data["labels"][label]
+        expected[f"reference {label}"] = (target["text"] if target["page"] == page
+                                          else target["elsewhere"])
+    problems: list[str] = []
+    with lab_server(root, overrides, references=references) as (base, token), \
+            sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        try:
+            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+            tab.goto(f"{base}lab/tree/notebooks/{chapter}?token={token}", wait_until="load")
+            tab.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell .myst",
+                                  timeout=START_TIMEOUT * 1000)
+            time.sleep(5)  # every Markdown cell rendered, the references filled in
+            shown = tab.evaluate(_REFERENCES)
+            if screenshot is not None:
+                tab.screenshot(path=str(screenshot))
+            # a link to another page opens that page's notebook
+            linked = re.search(r"\{doc\}`(?:[^`<]*<)?([^`>]+)>?`", source)
+            if linked:
+                stem = Path(linked.group(1)).name
+                name = data["docs"][stem]["text"] if references else stem
+                tab.locator(".jp-MarkdownCell .myst a", has_text=name).first.click()
+                try:
+                    tab.locator(".lm-TabBar-tabLabel", has_text=f"{stem}.md").wait_for(
+                        timeout=30_000)
+                except Exception:
+                    problems.append(f"the link to {stem} did not open its notebook")
+        finally:
+            browser.close()
+    problems += [f"shown raw: {u}" for u in shown["unresolved"]]
+    problems += [f"{what} does not read {text!r}" for what, text in expected.items()
+                 if " ".join(text.split()) not in " ".join(shown["text"].split())]
+    return problems
+
+
+def test_citations_and_references_read_as_in_the_book(tmp_path):
+    root = copy_book(tmp_path / "book")
+    problems = references_in_lab(root, REFERENCES_CHAPTER,
+                                 {**project_settings(), **TEST_SETTINGS})
+    assert not problems, "\n".join(problems)
+
+
+def test_reference_check_fails_with_jupyterlab_myst_alone(tmp_path):
+    root = copy_book(tmp_path / "book")
+    problems = references_in_lab(root, REFERENCES_CHAPTER,
+                                 {**project_settings(), **TEST_SETTINGS}, references=False)
+    assert any("Citation Not Found" in p for p in problems), problems
+    assert any("Cross Reference Not Found: eq-cech-ends" in p for p in problems), problems

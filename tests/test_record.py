@@ -83,6 +83,23 @@ def test_glue_parameters_glues_the_parameters_cell_with_injected_values():
     assert "['seed', 'n_steps']" in nb.cells[2].outputs[-1]["text"]
 
 
+def test_glue_parameters_shows_no_output():
+    # a chapter's import cell ends with glue_parameters(): its result must not become the
+    # cell's output (the parameters' names as monospace text on the page)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("seed = 0  # the seed\nresults_path = ''"),
+        nbformat.v4.new_code_cell("from uniqnets.book import glue_parameters\n"
+                                  "glue_parameters()"),
+    ]
+    NotebookClient(nb, kernel_name="python3", timeout=60).execute()
+    shown = [o for o in nb.cells[1].outputs
+             if o["output_type"] in ("execute_result", "stream")
+             or (o["output_type"] == "display_data" and "text/plain" in o.get("data", {}))]
+    assert not shown, shown
+    assert rec.read_records(nb) == {"seed": 0}
+
+
 def test_glue_parameters_needs_a_parameters_cell():
     with pytest.raises(RuntimeError, match="no parameters cell"):
         rec.glue_parameters({"In": ["x = 1", "print(x)"]})

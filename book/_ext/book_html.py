@@ -128,6 +128,18 @@ def dedupe_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+def print_button(app, pagename, templatename, context, doctree):
+    """The theme's download menu offers ".pdf", which opens the browser's print dialog:
+    no PDF of the book is built (one needs TeX or a headless browser beyond what the
+    package registries provide), so the entry says what it does, "print"."""
+    for group in context.get("header_buttons") or []:
+        for button in group.get("buttons") or []:
+            if button.get("label") == "download-pdf-button":
+                button["text"] = "print"
+                button["tooltip"] = "Print this page (the browser's print dialog)"
+                button["icon"] = "fas fa-print"
+
+
 def always_outdated(app, env, added, changed, removed):
     docs = dict.fromkeys([*app.config.always_rebuild, *app.config.read_last])
     return [doc for doc in docs if doc in env.found_docs]
@@ -450,6 +462,8 @@ def setup(app):
         raise RuntimeError("MathJax is not installed: pip install django-static-mathjax")
     app.connect("build-finished", copy_mathjax)
     app.connect("html-page-context", dedupe_scripts)
+    # after the theme has made its header buttons (sphinx-book-theme: priority 501)
+    app.connect("html-page-context", print_button, priority=502)
     app.add_config_value("always_rebuild", [], "env")
     app.connect("env-get-outdated", always_outdated)
     # the pages that paste the chapters' verdicts: read after the chapters, every build

@@ -522,6 +522,18 @@ def check_injected(parameters_source: str, injected_source: str) -> None:
             raise ValueError(f"parameter 'seed' must be a non-negative integer, got {value}")
 
 
+class _Glued(list):
+    """The names :func:`glue_parameters` glued: a list that a notebook does not show.
+
+    ``glue_parameters()`` ends a chapter's import cell, so its result would be that cell's
+    output: the parameters' names as monospace text on the page (IPython shows nothing
+    for an object whose ``_ipython_display_`` shows nothing).
+    """
+
+    def _ipython_display_(self):
+        pass
+
+
 def glue_parameters(namespace: Mapping | None = None, names=None) -> list[str]:
     """Record every parameter of the running notebook under its own name.
 
@@ -547,7 +559,8 @@ def glue_parameters(namespace: Mapping | None = None, names=None) -> list[str]:
     Returns
     -------
     list of str
-        The names glued, in order.
+        The names glued, in order (a list a notebook does not display as the cell's
+        result, so the chapter's import cell shows no output).
 
     Examples
     --------
@@ -596,5 +609,5 @@ def glue_parameters(namespace: Mapping | None = None, names=None) -> list[str]:
         record(name, namespace[name])
         _PARAMETERS.add(name)
         glued.append(name)
-    return glued
+    return _Glued(glued)
 
