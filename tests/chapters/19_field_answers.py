@@ -7,9 +7,11 @@ def check_matching_recovers_a_permuted_copy(rec):
     assert rec["live_recovered"] and rec["live_identical"]
     # before: a straight line between two labellings of one network leaves the network's
     # function (half an epoch of training already gives a barrier of several tenths of a
-    # nat); after: both ends are the same vector, so every point of the path is it
+    # nat); after: both ends are the same vector, and a point of the path, (1 - a) x + a x
+    # in float32, differs from x by at most an ulp per entry, so the loss (below 2 nats)
+    # moves by some float32 ulps: 1e-6 is about eight of them at 2 nats
     assert rec["live_barrier_before"] > 0.01, rec["live_barrier_before"]
-    assert rec["live_barrier_after"] == 0.0, rec["live_barrier_after"]
+    assert rec["live_barrier_after"] < 1e-6, rec["live_barrier_after"]
 
 
 def check_the_grid_of_the_data_file(rec):
