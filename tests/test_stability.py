@@ -141,3 +141,19 @@ def test_book_data_file_says_what_made_every_unit():
     for r in runs:
         assert r["command"].startswith("python -m uniqnets.book.stability_runs")
         assert r["experiment"] in stability_runs.EXPERIMENTS
+
+
+def test_signed_alignment_undoes_permutations_and_sign_flips_of_a_tanh_mlp():
+    """A tanh MLP's copy, permuted and with some units' signs flipped, is the same function:
+    alignment by signed permutations recovers it bit for bit, permutations alone cannot."""
+    from uniqnets import models
+    from uniqnets.practice._stability import _signed_alignment
+
+    net = practice.mlp((6, 10, 8, 3), "tanh")
+    rng = np.random.default_rng(4)
+    theta = net.init(rng)
+    model = models.MLP((6, 10, 8, 3), "tanh")
+    copy = models.permute_hidden(model, theta, *models.random_symmetry(model, rng, True))
+    assert np.array_equal(_signed_alignment(net, theta, copy), theta)
+    assert not np.array_equal(practice.weight_matching(net, theta, copy).theta, theta)
+    assert _signed_alignment(practice.mlp((6, 10, 3), "relu"), theta[:103], theta[:103]) is None

@@ -139,6 +139,9 @@ EVIDENCE_LABELS = {
     # 19 the field's answers
     "k0_barrier": "error barrier between children spawned at initialisation",
     "wide_after": "error barrier of the widest independent pair after weight matching",
+    "wide_signed": "error barrier of the widest independent pair after alignment by "
+                   "permutations and sign flips",
+    "n_connected_widths": "widths whose aligned pairs are linearly connected (2 % margin)",
     "churn_min": "smallest share of test predictions two runs of one source disagree on",
     "n_sources": "sources of variability measured",
     "lin_churn": "share of test predictions two linear networks disagree on",

@@ -91,6 +91,8 @@ def load_records(path, experiment: str) -> list:
             continue
         kw = {}
         for f in dataclasses.fields(cls):
+            if f.name not in r["result"]:  # a field added since: its default
+                continue
             v = r["result"][f.name]
             if isinstance(v, list):
                 v = (tuple(tuple(p) if isinstance(p, list) else p for p in v)

@@ -212,6 +212,12 @@ class MatchedPair:
         (:func:`parameter_distance`, which calls :func:`weight_matching`).
     n_sweeps : int
         Sweeps of the matching's coordinate descent.
+    error_signed, loss_signed : arrays, shape (n_alpha,), or None
+        For an MLP with an odd activation (tanh, linear), whose units may also flip the
+        signs of their weights without changing the function: the path after alignment
+        by permutations *and* sign flips (:func:`uniqnets.models.align`); None otherwise.
+    distance_signed : float or None
+        The relative parameter distance after that alignment.
     """
 
     network: str
@@ -227,13 +233,33 @@ class MatchedPair:
     distance: float
     distance_matched: float
     n_sweeps: int
+    error_signed: np.ndarray | None = None
+    loss_signed: np.ndarray | None = None
+    distance_signed: float | None = None
 
     def barriers(self) -> dict:
-        """Loss and error barriers (above the line between the ends), before and after."""
+        """Loss and error barriers (above the line between the ends), before and after
+        matching, and after signed alignment (NaN where it does not apply)."""
         a = self.alphas
-        return {"loss": barrier(self.loss, a), "error": barrier(self.error, a),
-                "loss matched": barrier(self.loss_matched, a),
-                "error matched": barrier(self.error_matched, a)}
+        out = {"loss": barrier(self.loss, a), "error": barrier(self.error, a),
+               "loss matched": barrier(self.loss_matched, a),
+               "error matched": barrier(self.error_matched, a)}
+        for key in ("loss", "error"):
+            v = getattr(self, f"{key}_signed")
+            out[f"{key} signed"] = np.nan if v is None else barrier(v, a)
+        return out
+
+
+def _signed_alignment(network, theta_a, theta_b):
+    """``theta_b`` aligned to ``theta_a`` by permutations and sign flips, for an MLP of an
+    odd activation (:func:`uniqnets.models.align`, on the same flat layout); else None."""
+    if network.kind != "mlp" or network.cfg["activation"] not in ("tanh", "linear"):
+        return None
+    from ..models import MLP, align
+
+    model = MLP(network.cfg["sizes"], network.cfg["activation"])
+    a, b = (np.asarray(t, np.float64) for t in (theta_a, theta_b))
+    return np.asarray(align(model, a, b, flip_signs=True)[0], np.asarray(theta_b).dtype)
 
 
 def matched_pair(name: str, pair: int, *, hidden=None, epochs: float = 8.0, alphas=ALPHAS,
@@ -244,7 +270,8 @@ def matched_pair(name: str, pair: int, *, hidden=None, epochs: float = 8.0, alph
     data order to the end of the schedule.  The test loss and error along the straight
     line between the two end points are measured before and after the second network's
     hidden units are permuted by weight matching (:func:`weight_matching`), which leaves
-    its function unchanged.
+    its function unchanged; for an MLP of an odd activation also after alignment by
+    permutations and sign flips (:func:`uniqnets.models.align`).
 
     Parameters
     ----------
@@ -297,11 +324,19 @@ def matched_pair(name: str, pair: int, *, hidden=None, epochs: float = 8.0, alph
     aligned = np.asarray(dist.matching.theta, dtype=np.asarray(ends[1]).dtype)
     after = interpolation_path(net, ends[0], aligned, X, Y, alphas=alphas)
     widths = tuple(net.cfg["sizes"][1:-1]) if net.kind == "mlp" else tuple(net.cfg["channels"])
+    signed = _signed_alignment(net, ends[0], ends[1])
+    extra = {}
+    if signed is not None:
+        path = interpolation_path(net, ends[0], signed, X, Y, alphas=alphas)
+        extra = {"error_signed": np.asarray(path.error), "loss_signed": np.asarray(path.loss),
+                 "distance_signed": float(np.linalg.norm(ends[0] - signed)
+                                          / np.sqrt(np.linalg.norm(ends[0])
+                                                    * np.linalg.norm(signed)))}
     return MatchedPair(name, widths, net.n_params, seeds, np.array(accuracy),
                        np.asarray(before.alphas), np.asarray(before.error),
                        np.asarray(before.loss), np.asarray(after.error),
                        np.asarray(after.loss), float(dist.raw), float(dist.aligned),
-                       int(dist.matching.n_sweeps))
+                       int(dist.matching.n_sweeps), **extra)
 
 
 @dataclass(frozen=True)
@@ -522,8 +557,9 @@ def width_table(pairs) -> list[dict]:
     list of dict
         One row per (network, hidden widths), by parameter count: ``network``, ``hidden``,
         ``n_params``, ``n_pairs``, ``accuracy`` (mean over both networks of every pair),
-        and for each of ``loss``, ``error``, ``loss matched``, ``error matched`` the mean
-        barrier and its 95 % t-interval (key suffix ``_ci``), and the mean relative
+        and for each of ``loss``, ``error``, ``loss matched``, ``error matched``,
+        ``loss signed``, ``error signed`` (NaN where signed alignment does not apply)
+        the mean barrier and its 95 % t-interval (key suffix ``_ci``), and the mean relative
         parameter distance before and after matching (``distance``,
         ``distance_matched``).
 
@@ -549,7 +585,8 @@ def width_table(pairs) -> list[dict]:
         mine = [p for p in pairs if p.network == name and tuple(p.hidden) == hidden]
         row = {"network": name, "hidden": hidden, "n_params": n, "n_pairs": len(mine),
                "accuracy": float(np.mean([p.accuracy for p in mine]))}
-        for key in ("loss", "error", "loss matched", "error matched"):
+        for key in ("loss", "error", "loss matched", "error matched", "loss signed",
+                    "error signed"):
             row[key], row[f"{key}_ci"] = t_interval([p.barriers()[key] for p in mine])
         row["distance"] = float(np.mean([p.distance for p in mine]))
         row["distance_matched"] = float(np.mean([p.distance_matched for p in mine]))
@@ -646,6 +683,13 @@ def permutation_check(network, theta, X, Y, rng) -> dict:
             "barrier_after": interpolation_path(network, theta, aligned, X, Y).loss_barrier}
 
 
+def _aligned(row):
+    # upper end of the interval of the error barrier after the fullest alignment measured
+    # (permutations and sign flips where they apply, else permutations)
+    key = "error matched" if np.isnan(row["error signed"]) else "error signed"
+    return row[key] + row[f"{key}_ci"]
+
+
 def stability_summary(spawns, pairs, results) -> dict:
     """The numbers the chapter quotes, from the units of the three experiments.
 
@@ -666,8 +710,10 @@ def stability_summary(spawns, pairs, results) -> dict:
         ``n_widths``, ``n_width_pairs``, ``wide``, ``narrow`` (widths as text),
         ``wide_before``, ``wide_after``, ``wide_after_ci``, ``narrow_after`` (error
         barriers), ``wide_loss_before``, ``wide_loss_after``, ``wide_dist``,
-        ``wide_dist_matched``, ``n_connected_widths`` (error barrier after matching with
-        its interval below ``STABLE``).  Sources (the MLP's): ``churn_min``,
+        ``wide_dist_matched``, ``wide_signed``, ``wide_signed_ci``, ``narrow_signed``,
+        ``wide_loss_signed`` (after alignment by permutations and sign flips; NaN where it
+        does not apply), ``n_connected_widths`` (widths whose error barrier after the
+        fullest alignment, with its interval, lies below ``STABLE``).  Sources (the MLP's): ``churn_min``,
         ``churn_max``, ``source_min``, ``source_max``, ``bit_over_init`` (churn ratio),
         ``bit_dist``, ``init_dist``, ``init_dist_matched``, ``sd_max``,
         ``n_sources_moved`` (sources whose runs all differ), ``n_sources``; the linear
@@ -701,8 +747,10 @@ def stability_summary(spawns, pairs, results) -> dict:
                    narrow_after=narrow["error matched"], wide_loss_before=wide["loss"],
                    wide_loss_after=wide["loss matched"], wide_dist=wide["distance"],
                    wide_dist_matched=wide["distance_matched"],
-                   n_connected_widths=sum(r["error matched"] + r["error matched_ci"] < STABLE
-                                          for r in wrows))
+                   wide_signed=wide["error signed"], wide_signed_ci=wide["error signed_ci"],
+                   narrow_signed=narrow["error signed"],
+                   wide_loss_signed=wide["loss signed"],
+                   n_connected_widths=sum(_aligned(r) < STABLE for r in wrows))
     by = {(r["network"], r["source"]): r for r in source_table(results)}
     mlp = {s: r for (n, s), r in by.items() if n == "MLP"}
     if mlp:
