@@ -702,22 +702,21 @@ def stability_summary(spawns, pairs, results) -> dict:
     Returns
     -------
     dict
-        Instability (of the first network in ``spawns``): ``n_spawns``,
-        ``n_spawn_pairs`` (fewest pairs at a spawn point), ``k0_barrier`` and ``k0_ci``
-        (error barrier of children spawned at the first point), ``stable_from_init``,
-        ``k_stable`` (first stable fraction of the schedule, -1 if none),
-        ``child_accuracy``.  Matching (of the widest and narrowest networks):
-        ``n_widths``, ``n_width_pairs``, ``wide``, ``narrow`` (widths as text),
-        ``wide_before``, ``wide_after``, ``wide_after_ci``, ``narrow_after`` (error
-        barriers), ``wide_loss_before``, ``wide_loss_after``, ``wide_dist``,
-        ``wide_dist_matched``, ``wide_signed``, ``wide_signed_ci``, ``narrow_signed``,
-        ``wide_loss_signed`` (after alignment by permutations and sign flips; NaN where it
-        does not apply), ``n_connected_widths`` (widths whose error barrier after the
-        fullest alignment, with its interval, lies below ``STABLE``).  Sources (the MLP's): ``churn_min``,
-        ``churn_max``, ``source_min``, ``source_max``, ``bit_over_init`` (churn ratio),
-        ``bit_dist``, ``init_dist``, ``init_dist_matched``, ``sd_max``,
-        ``n_sources_moved`` (sources whose runs all differ), ``n_sources``; the linear
-        network against the MLP (initialisation): ``lin_churn``, ``mlp_churn``,
+        Instability (of the first network in ``spawns``): ``n_spawns``, ``n_spawn_pairs``
+        (fewest pairs at a spawn point), ``k0_barrier`` and ``k0_ci`` (error barrier of
+        children spawned at the first point), ``stable_from_init``, ``k_stable`` (first
+        stable fraction of the schedule, -1 if none), ``child_accuracy``.  Matching (of the
+        widest and narrowest networks): ``n_widths``, ``n_width_pairs``, ``wide``,
+        ``narrow`` (widths as text), ``wide_before``, ``wide_after``, ``wide_after_ci``,
+        ``narrow_after`` (error barriers), ``wide_loss_before``, ``wide_loss_after``,
+        ``wide_dist``, ``wide_dist_matched``, ``wide_signed``, ``wide_signed_ci``,
+        ``narrow_signed``, ``wide_loss_signed`` (after alignment by permutations and sign
+        flips; NaN where it does not apply), ``n_connected_widths`` (widths whose error
+        barrier after the fullest alignment, with its interval, lies below ``STABLE``).
+        Sources (the MLP's): ``churn_min``, ``churn_max``, ``source_min``, ``source_max``,
+        ``bit_over_init`` (churn ratio), ``bit_dist``, ``init_dist``, ``init_dist_matched``,
+        ``sd_max``, ``n_sources_moved`` (sources whose runs all differ), ``n_sources``; the
+        linear network against the MLP (initialisation): ``lin_churn``, ``mlp_churn``,
         ``churn_ratio``.
 
     Examples
