@@ -12,7 +12,7 @@ pytest.importorskip("jax", reason="needs the extra `practice`")
 
 from uniqnets import practice  # noqa: E402
 from uniqnets.book import stability_runs  # noqa: E402
-from uniqnets.practice._stability import _flip_last_bit  # noqa: E402
+from uniqnets.practice._sources import _flip_last_bit  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "book" / "_data" / "stability_runs.json"
 
@@ -147,7 +147,7 @@ def test_signed_alignment_undoes_permutations_and_sign_flips_of_a_tanh_mlp():
     """A tanh MLP's copy, permuted and with some units' signs flipped, is the same function:
     alignment by signed permutations recovers it bit for bit, permutations alone cannot."""
     from uniqnets import models
-    from uniqnets.practice._stability import _signed_alignment
+    from uniqnets.practice._pairs import _signed_alignment
 
     net = practice.mlp((6, 10, 8, 3), "tanh")
     rng = np.random.default_rng(4)

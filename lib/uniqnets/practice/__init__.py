@@ -46,11 +46,12 @@ map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
   a curve (Frankle et al.'s and Entezari et al.'s), and how far apart two networks are:
   :func:`prediction_churn`, :func:`function_distance` (softmax outputs) and
   :func:`parameter_distance` (before and after weight matching);
-- the field's instruments on Fashion-MNIST (``_stability``): children spawned from one
-  parent and trained on with other data orders (:func:`spawn_instability`, Frankle et
+- the field's instruments on Fashion-MNIST: children spawned from one parent and
+  trained on with other data orders (``_spawn``, :func:`spawn_instability`, Frankle et
   al.'s instability analysis), two independent networks before and after weight
-  matching (:func:`matched_pair`), and runs that differ in one source of variability
-  only (:func:`variability`, after Summers and Dinneen); their tables across units
+  matching (``_pairs``, :func:`matched_pair`), and runs that differ in one source of
+  variability only (``_sources``, :func:`variability`, after Summers and Dinneen),
+  with what they share in ``_stability``; their tables across units
   (:func:`spawn_table`, :func:`width_table`, :func:`source_table`,
   :func:`stability_summary`) and the known-answer check :func:`permutation_check`;
 - other processes (``_process``): :func:`run_in_subprocesses` repeats a run in fresh
@@ -112,6 +113,7 @@ from ._fashion import (  # noqa: E402
 from ._matching import Matching, permute, weight_matching  # noqa: E402
 from ._models import ACTIVATIONS, Network, cnn, mlp, resnet, transformer  # noqa: E402
 from ._optim import OPTIMIZERS, SCHEDULES, Optimizer, optimizer  # noqa: E402
+from ._pairs import MatchedPair, matched_pair, permutation_check, width_table  # noqa: E402
 from ._process import ProcessRun, run_in_subprocesses  # noqa: E402
 from ._reproduce import (  # noqa: E402
     DistributionTest,
@@ -144,21 +146,9 @@ from ._seeds import (  # noqa: E402
     seed_pairs,
     stage_table,
 )
-from ._stability import (  # noqa: E402
-    SOURCES,
-    STABLE,
-    MatchedPair,
-    Spawn,
-    Variability,
-    matched_pair,
-    permutation_check,
-    source_table,
-    spawn_instability,
-    spawn_table,
-    stability_summary,
-    variability,
-    width_table,
-)
+from ._sources import SOURCES, Variability, source_table, variability  # noqa: E402
+from ._spawn import Spawn, spawn_instability, spawn_table  # noqa: E402
+from ._stability import STABLE, stability_summary  # noqa: E402
 from ._tangent import DTYPES, TrainingMap, one_ulp  # noqa: E402
 from ._validation import (  # noqa: E402
     ClosedForm,
