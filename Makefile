@@ -18,7 +18,7 @@
 #   make sweep-fashion  page 12's Fashion-MNIST runs: four networks x five seeds trained to
 #                   convergence (about 1.5 hours on 2 cores) -> book/_data/fashion_runs.json
 #   make sweep-stability  page 19's mode connectivity, weight matching and sources of
-#                   variability of the Fashion-MNIST MLP (about an hour on 2 cores)
+#                   variability of the Fashion-MNIST MLP (about half an hour on 2 cores)
 #                   -> book/_data/stability_runs.json
 #   make data       install Fashion-MNIST (Debian's dataset-fashion-mnist) where apt-get can
 #   make bench      measure speed and accuracy against peer libraries (benchmarks/)
