@@ -88,9 +88,10 @@ def stability_summary(spawns, pairs, results) -> dict:
         barrier after the fullest alignment, with its interval, lies below ``STABLE``).
         Sources (the MLP's): ``churn_min``, ``churn_max``, ``source_min``, ``source_max``,
         ``bit_over_init`` (churn ratio), ``bit_dist``, ``init_dist``, ``init_dist_matched``,
-        ``sd_max``, ``n_sources_moved`` (sources whose runs all differ), ``n_sources``; the
-        linear network against the MLP (initialisation): ``lin_churn``, ``mlp_churn``,
-        ``churn_ratio``.
+        ``sd_max``, ``n_sources_moved`` (sources whose runs all differ), ``n_sources``,
+        ``n_source_runs`` (fewest runs of a source; seeds for the precision); the linear
+        network against the MLP (initialisation): ``lin_churn``, ``mlp_churn``, ``n_lin``
+        (linear runs), ``churn_ratio``.
 
     Examples
     --------
@@ -131,7 +132,9 @@ def stability_summary(spawns, pairs, results) -> dict:
     mlp = {s: r for (n, s), r in by.items() if n == "MLP"}
     if mlp:
         churn = {s: r["churn"] for s, r in mlp.items()}
-        out.update(churn_min=min(churn.values()), churn_max=max(churn.values()),
+        out.update(n_source_runs=min(r["n_pairs"] if s == "precision" else r["n_runs"]
+                                     for s, r in mlp.items()),
+                   churn_min=min(churn.values()), churn_max=max(churn.values()),
                    source_min=min(churn, key=churn.get), source_max=max(churn, key=churn.get),
                    sd_max=max(r["accuracy_sd"] for r in mlp.values()), n_sources=len(mlp),
                    n_sources_moved=sum(r["churn"] > 0 and r["distance"] > 0
@@ -142,6 +145,6 @@ def stability_summary(spawns, pairs, results) -> dict:
                        init_dist=ini["distance"], init_dist_matched=ini["distance_matched"])
             lin = by.get(("linear", "initialisation"))
             if lin is not None:
-                out.update(lin_churn=lin["churn"], mlp_churn=ini["churn"],
+                out.update(lin_churn=lin["churn"], mlp_churn=ini["churn"], n_lin=lin["n_runs"],
                            churn_ratio=ini["churn"] / lin["churn"] if lin["churn"] else np.inf)
     return out
