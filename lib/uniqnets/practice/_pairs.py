@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validate import check_choice, check_int
-from ._connectivity import barrier, interpolation_path, parameter_distance
+from ._connectivity import _relative, barrier, interpolation_path, parameter_distance
 from ._fashion import fashion_setup
 from ._stability import ALPHAS, _bar, _results, _train
 
@@ -161,9 +161,7 @@ def matched_pair(name: str, pair: int, *, hidden=None, epochs: float = 8.0, alph
     if signed is not None:
         path = interpolation_path(net, ends[0], signed, X, Y, alphas=alphas)
         extra = {"error_signed": np.asarray(path.error), "loss_signed": np.asarray(path.loss),
-                 "distance_signed": float(np.linalg.norm(ends[0] - signed)
-                                          / np.sqrt(np.linalg.norm(ends[0])
-                                                    * np.linalg.norm(signed)))}
+                 "distance_signed": _relative(ends[0], signed)}
     return MatchedPair(name, widths, net.n_params, seeds, np.array(accuracy),
                        np.asarray(before.alphas), np.asarray(before.error),
                        np.asarray(before.loss), np.asarray(after.error),
