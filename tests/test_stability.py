@@ -157,3 +157,29 @@ def test_signed_alignment_undoes_permutations_and_sign_flips_of_a_tanh_mlp():
     assert np.array_equal(_signed_alignment(net, theta, copy), theta)
     assert not np.array_equal(practice.weight_matching(net, theta, copy).theta, theta)
     assert _signed_alignment(practice.mlp((6, 10, 3), "relu"), theta[:103], theta[:103]) is None
+
+
+def test_edge_and_chaos_on_gradient_descent_of_quadratics():
+    """Gradient descent on f = h x^2 / 2 has the exponent ln|1 - eta h| exactly, and its
+    edge ratio is eta h / 2: every chaotic run is past the edge, and none below it."""
+    eta_h = np.linspace(0.05, 3.9, 40)
+    table = {f"q {x:.3f}": [float(np.log(abs(1 - x))), 1e-6, x / 2] for x in eta_h}
+    r = practice.edge_and_chaos([table])
+    assert r["n_chaotic"] == int(np.sum(eta_h > 2)) > 0
+    assert r["n_chaotic_below_edge"] == 0 and r["n_chaotic_past_edge"] == r["n_chaotic"]
+    # ln|1 - x| falls to x = 1 and rises after it: a rank correlation below one
+    assert 0 < r["rho"] < 1
+
+
+def test_chaos_and_accuracy_orders_by_accuracy_and_reads_the_chaos_test():
+    """The demo network whose exponent is positive in both seeds is chaotic at its one
+    stage; rows come from the most accurate network down."""
+    from uniqnets.practice._seeds import _demo_runs
+
+    runs = _demo_runs()
+    rows = practice.chaos_and_accuracy(runs)
+    acc = [r["accuracy"] for r in rows]
+    assert acc == sorted(acc, reverse=True)
+    by = {r["network"]: r for r in rows}
+    assert by["A"]["chaotic_stages"] == (1,) and by["B"]["chaotic_stages"] == ()
+    assert by["A"]["lambda1_low"] == practice.chaos_test(runs, "A", 0).lambda1_low

@@ -34,3 +34,34 @@ def check_the_live_network_learns(rec):
     """The MLP trained live beats chance (0.1) by far."""
     # a quarter of an epoch of the MLP reaches about 0.8 (fast reruns)
     assert rec["live_accuracy"] > 0.5, rec["live_accuracy"]
+
+
+def check_chaos_beside_accuracy(rec):
+    """The networks ahead of every chaotic one are the two convolutional ones of page 12,
+    and the most accurate network is among them."""
+    # page 12's verdicts: the MLP is the only chaotic network (early in training), and the
+    # CNN (0.914) and ResNet (0.904) beat its 0.890 by more than their intervals (0.003)
+    assert rec["chaotic_nets"] == "MLP", rec["chaotic_nets"]
+    assert set(rec["ahead"].split(", ")) == {"CNN", "ResNet"}, rec["ahead"]
+    assert rec["best"] in rec["ahead"]
+
+
+def check_edge_counts_against_a_recount(rec):
+    """The page's counts of chaotic runs, past and below the edge, equal a plain recount of
+    page 11's sweep file (four widths by three seeds, nine runs each)."""
+    import json
+    from pathlib import Path
+
+    import numpy as np
+
+    data = json.loads((Path(__file__).resolve().parents[2] / "book" / "_data"
+                       / "sweep_practice.json").read_text(encoding="utf-8"))
+    runs = np.array([v for r in data["runs"] for v in r["values"]["scan_table"].values()],
+                    float)
+    runs = runs[np.isfinite(runs).all(axis=1)]
+    lam, se, edge = runs.T
+    chaotic = lam > 3 * se
+    assert rec["n_scans"] == len(data["runs"]) == 12
+    assert rec["n_runs"] == len(runs)
+    assert rec["n_chaotic"] == chaotic.sum()
+    assert rec["n_chaotic_below_edge"] == (chaotic & (edge < 1)).sum()

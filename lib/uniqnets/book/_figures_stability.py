@@ -1,11 +1,12 @@
-"""Figures of the chapter on the field's answers (page 19): barriers and sources of variability."""
+"""Figures of the chapter on the field's answers (page 19): barriers, sources of variability,
+chaos beside accuracy and curvature."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["barrier_panels", "source_bars"]
+__all__ = ["barrier_panels", "chaos_panels", "source_bars"]
 
 
 def barrier_panels(spawn_rows, width_rows, stable: float, axes=None):
@@ -76,3 +77,47 @@ def source_bars(source_rows, ax=None):
     ax.set_xticks(range(len(churn)), labels, fontsize=8)
     ax.set_ylabel("prediction churn (% of test set)")
     return ax
+
+
+def chaos_panels(chaos_rows, tables, z: float = 3.0, axes=None):
+    """Two panels: each network's test accuracy against its chaos test, and the top
+    exponent of scanned runs against their sharpness over its stability threshold.
+
+    Parameters
+    ----------
+    chaos_rows : list of dict
+        From :func:`uniqnets.practice.chaos_and_accuracy`.
+    tables : iterable of mappings ``{"CNN sgd 0.3": [lam, se, edge], ...}``
+        Learning-rate scans (:meth:`uniqnets.practice.LRScan.table`).
+    z : float
+        Standard errors above zero that make a run chaotic (filled markers).
+    """
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(9.6, 3.4), layout="constrained")
+    ax = axes[0]
+    for r in chaos_rows:
+        chaotic = bool(r["chaotic_stages"])
+        ax.errorbar(r["lambda1_low"], r["accuracy"] * 100, yerr=r["accuracy_ci"] * 100,
+                    fmt="o", mfc=None if chaotic else "white", capsize=3, c="C2" if chaotic
+                    else "C0")
+        ax.annotate(r["network"], (r["lambda1_low"], r["accuracy"] * 100),
+                    textcoords="offset points", xytext=(5, 4), fontsize=8)
+    ax.axvline(0, ls=":", c="k", lw=1)
+    ax.set_xscale("symlog", linthresh=1e-3)
+    ax.set_xlabel("lower 95 % bound of the top exponent (per step)")
+    ax.set_ylabel("test accuracy (%)")
+    ax = axes[1]
+    rows = np.array([v for t in tables for v in t.values()], float).reshape(-1, 3)
+    rows = rows[np.all(np.isfinite(rows), axis=1)]
+    lam, se, edge = rows.T
+    chaotic = lam - z * se > 0
+    ax.scatter(edge[chaotic], lam[chaotic], s=14, c="C2", label="chaotic")
+    ax.scatter(edge[~chaotic], lam[~chaotic], s=14, facecolors="white", edgecolors="C0",
+               label="not chaotic")
+    ax.axvline(1, ls=":", c="k", lw=1, label="edge of stability")
+    ax.set_xscale("log")
+    ax.set_yscale("symlog", linthresh=1e-3)
+    ax.set_xlabel("sharpness / stability threshold")
+    ax.set_ylabel("top exponent (per step)")
+    ax.legend(fontsize=8)
+    return axes

@@ -146,6 +146,9 @@ EVIDENCE_LABELS = {
     "n_sources": "sources of variability measured",
     "lin_churn": "share of test predictions two linear networks disagree on",
     "mlp_churn": "share of test predictions two tanh MLPs disagree on",
+    "best": "most accurate network",
+    "n_ahead": "networks without chaos more accurate than every chaotic one",
+    "n_chaotic_below_edge": "chaotic runs below the edge of stability",
     # 13 chaos in random networks
     "growth_err": "largest change of the per-layer growth under a gauge transformation",
     "sigma_c": "critical weight variance σ_w²",

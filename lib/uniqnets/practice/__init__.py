@@ -19,8 +19,8 @@ map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
   schedule with its exponents, one-ulp twins in float32 and float64 and activation
   flips at stages of training (:func:`fashion_run`); across seeds (``_seeds``): the
   exponents with intervals (:func:`stage_table`), the mechanism that separates twins
-  (:func:`mechanisms`), the chaos test (:func:`chaos_test`) and what independent seeds
-  differ in (:func:`seed_pairs`);
+  (:func:`mechanisms`), the chaos test (:func:`chaos_test`), what independent seeds
+  differ in (:func:`seed_pairs`) and chaos beside accuracy (:func:`chaos_and_accuracy`);
 - optimizers (``_optim``): :func:`optimizer` builds SGD, heavy-ball momentum or Adam
   from optax's transformations, with weight decay, linear warm-up and cosine decay;
 - the training map (``_tangent``): :class:`TrainingMap`, one step of the joint state
@@ -31,7 +31,8 @@ map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
   :func:`uniqnets.lyapunov.twin_divergence`;
 - experiments (``_scan``, ``_reproduce``, ``_validation``): the matched-size networks of
   the digits (:func:`digits_network`, :func:`digits_setup`), the exponent against the learning rate
-  (:func:`lr_scan`), the sharpness along a run (:func:`sharpness_along`), twins one ulp
+  (:func:`lr_scan`), the sharpness along a run (:func:`sharpness_along`), whether
+  separating runs are past the edge of stability (:func:`edge_and_chaos`), twins one ulp
   apart per architecture (:func:`architecture_twins`), precision and reduction-order
   twins (:func:`precision_twins`), two independent initialisations
   (:func:`independent_runs`), a test over batches of seeds (:func:`distribution_test`),
@@ -133,6 +134,7 @@ from ._scan import (  # noqa: E402
     architecture_twins,
     digits_network,
     digits_setup,
+    edge_and_chaos,
     lr_scan,
     sharpness_along,
 )
@@ -141,6 +143,7 @@ from ._seeds import (  # noqa: E402
     ChaosTest,
     SeedPairs,
     benchmark_summary,
+    chaos_and_accuracy,
     chaos_test,
     mechanisms,
     seed_pairs,
@@ -171,6 +174,7 @@ __all__ = [
     "ChaosTest",
     "SeedPairs",
     "benchmark_summary",
+    "chaos_and_accuracy",
     "chaos_test",
     "mechanisms",
     "seed_pairs",
@@ -215,6 +219,7 @@ __all__ = [
     "cross_check",
     "digits_network",
     "digits_setup",
+    "edge_and_chaos",
     "distribution_test",
     "heavy_ball_exponents",
     "independent_runs",

@@ -4,7 +4,8 @@ The experiments of the book's chapter on the scale of practice, as functions: th
 matched-size networks on the digits (:func:`digits_network`), the scan of the top
 exponent of the joint training map over optimizers and learning rates with the
 sharpness at the end of each run (:func:`lr_scan`), the sharpness along a run
-(:func:`sharpness_along`) and twin runs one float32 ulp apart, per architecture
+(:func:`sharpness_along`), whether the runs that separate are those past the edge of
+stability (:func:`edge_and_chaos`) and twin runs one float32 ulp apart, per architecture
 (:func:`architecture_twins`).
 """
 
@@ -21,7 +22,8 @@ from ._optim import OPTIMIZERS, optimizer
 from ._tangent import DTYPES, TrainingMap, one_ulp
 
 __all__ = ["ARCHITECTURES", "ArchitectureTwins", "DigitsSetup", "LRScan", "ScanRun", "TwinRun",
-           "architecture_twins", "digits_network", "digits_setup", "lr_scan", "sharpness_along"]
+           "architecture_twins", "digits_network", "digits_setup", "edge_and_chaos", "lr_scan",
+           "sharpness_along"]
 
 ARCHITECTURES = ("linear", "MLP", "CNN", "ResNet", "transformer")
 
@@ -254,6 +256,68 @@ class LRScan:
             rows.append(f"| {r.architecture} | {r.optimizer} | {r.lr:g} | {lam} | {edge} | "
                         f"{r.sign()} |")
         return "\n".join(rows)
+
+
+def edge_and_chaos(tables, z: float = 3.0) -> dict:
+    """Are the runs whose nearby trajectories separate those of high curvature?
+
+    On a quadratic loss of positive curvature a training map expands a direction only
+    past the optimizer's stability threshold (for gradient descent ``|1 - eta h| > 1``
+    needs ``eta h > 2``): there, a positive exponent and an edge ratio of at least 1 go
+    together.  This counts how often they do in the runs of learning-rate scans.
+
+    Parameters
+    ----------
+    tables : iterable of mappings ``{"CNN sgd 0.3": [lam, se, edge], ...}``
+        Scans as :meth:`LRScan.table` gives them (several seeds or widths); runs with a
+        non-finite entry (diverged) are left out.
+    z : float > 0
+        A run is chaotic when its exponent is more than ``z`` standard errors above zero.
+
+    Returns
+    -------
+    dict
+        ``n_runs``, ``n_chaotic``, ``n_past_edge`` (edge ratio >= 1),
+        ``n_chaotic_past_edge``, ``n_chaotic_below_edge``, ``edge_median_chaotic`` (the
+        median edge ratio of the chaotic runs) and ``rho``, ``p`` (Spearman's rank
+        correlation of edge ratio and exponent over all runs, and its p-value).
+
+    References
+    ----------
+    J. Cohen et al., "Gradient descent on neural networks typically occurs at the edge
+    of stability", ICLR 2021.
+
+    Examples
+    --------
+    >>> from uniqnets.practice import edge_and_chaos
+    >>> t = {"a": [0.1, 0.01, 2.0], "b": [0.05, 0.01, 0.3], "c": [0.0, 0.01, 0.1]}
+    >>> r = edge_and_chaos([t])
+    >>> r["n_chaotic"], r["n_chaotic_past_edge"], r["n_chaotic_below_edge"]
+    (2, 1, 1)
+    """
+    from scipy import stats
+
+    z = check_real(z, "z", lo=0.0, lo_open=True)
+    if isinstance(tables, Mapping) or not hasattr(tables, "__iter__"):
+        raise TypeError("tables must be an iterable of mappings (one scan table each), got "
+                        f"{type(tables).__name__}")
+    rows = []
+    for i, table in enumerate(tables):
+        if not isinstance(table, Mapping):
+            raise TypeError(f"tables[{i}] must be a mapping of run name -> [lam, se, edge]")
+        rows += [check_array(v, f"tables[{i}][{k!r}]", shape=(3,), finite=False)
+                 for k, v in table.items()]
+    rows = np.array([r for r in rows if np.all(np.isfinite(r))]).reshape(-1, 3)
+    if len(rows) < 3:
+        raise ValueError(f"tables hold {len(rows)} finite runs; a rank correlation needs 3")
+    lam, se, edge = rows.T
+    chaotic, past = lam - z * se > 0, edge >= 1.0
+    rho, p = stats.spearmanr(edge, lam)
+    return {"n_runs": len(rows), "n_chaotic": int(chaotic.sum()), "n_past_edge": int(past.sum()),
+            "n_chaotic_past_edge": int((chaotic & past).sum()),
+            "n_chaotic_below_edge": int((chaotic & ~past).sum()),
+            "edge_median_chaotic": float(np.median(edge[chaotic])) if chaotic.any()
+            else float("nan"), "rho": float(rho), "p": float(p)}
 
 
 def lr_scan(networks: Mapping, thetas0: Mapping, X, Y, batches, lrs: Mapping, n_steps: int,

@@ -9,7 +9,9 @@ networks), as the benchmark chapter reads them from its data file:
   activation flips separates the twins of one stage of one run;
 - :func:`chaos_test`: the test that calls a network chaotic at a stage;
 - :func:`seed_pairs`: what differs between runs of independent seeds (predictions,
-  parameters, persistence diagrams).
+  parameters, persistence diagrams);
+- :func:`chaos_and_accuracy`: which networks are chaotic, beside how well they
+  generalise.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from itertools import combinations
 import numpy as np
 from scipy import stats
 
-__all__ = ["MECHANISMS", "ChaosTest", "SeedPairs", "benchmark_summary", "chaos_test",
+__all__ = ["MECHANISMS", "ChaosTest", "SeedPairs", "benchmark_summary", "chaos_and_accuracy",
+           "chaos_test",
            "mechanisms", "seed_pairs", "stage_table", "t_interval"]
 
 #: the three ways twins separate, as :func:`mechanisms` names them
@@ -340,3 +343,35 @@ def benchmark_summary(runs) -> dict:
         out[f"n_{m}"] = int(sum(r[m] for r in rows))
     out["n_merged"] = int(sum(r["merged"] for r in rows))
     return out
+
+
+def chaos_and_accuracy(runs) -> list[dict]:
+    """One row per network: at which stages it is chaotic, and its test accuracy.
+
+    The preprint credits chaos with "the explorative power and robust generalization of
+    deep learning" (§7.1.1).  Beside each network's :func:`chaos_test` at every stage
+    this puts what generalisation is measured by here, the final test accuracy, with its
+    95 % t interval across seeds; rows are sorted from the most accurate network down.
+
+    Columns: ``network``, ``n_seeds``, ``chaotic_stages`` (1-based stage numbers, a
+    tuple), ``lambda1_low`` (the largest lower 95 % bound of the top exponent over the
+    stages), ``accuracy``, ``accuracy_ci``.
+
+    Examples
+    --------
+    >>> from uniqnets.practice import chaos_and_accuracy
+    >>> from uniqnets.practice._seeds import _demo_runs
+    >>> [(r["network"], r["chaotic_stages"]) for r in chaos_and_accuracy(_demo_runs())]
+    [('A', (1,)), ('B', ())]
+    """
+    runs = _runs(runs)
+    rows = []
+    for name in dict.fromkeys(r.name for r in runs):
+        mine = _mine(runs, name)
+        tests = [chaos_test(mine, name, i) for i in range(min(len(r.stages) for r in mine))]
+        m, h = t_interval([r.final_accuracy for r in mine])
+        rows.append({"network": name, "n_seeds": len(mine),
+                     "chaotic_stages": tuple(t.stage + 1 for t in tests if t.chaotic),
+                     "lambda1_low": max(t.lambda1_low for t in tests),
+                     "accuracy": m, "accuracy_ci": h})
+    return sorted(rows, key=lambda r: -r["accuracy"])
