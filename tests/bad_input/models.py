@@ -258,3 +258,59 @@ CASES += [
                  n_steps=POS_INT, n_steps_changed=POS_INT, lr=POS_REAL),
     ),
 ]
+Y1 = Y[:, 0]  # targets of shape (5,)
+SEED_RNG = RNG + [(-1, ValueError)]  # a Generator or a seed >= 0
+CASES += [
+    Case(
+        "teacher_network", models.teacher_network,
+        valid=dict(d_in=2, width=3, scale=1.5, seed=0, n_draws=4),
+        bad=dict(d_in=POS_INT, width=POS_INT, scale=POS_REAL, seed=NONNEG_INT,
+                 n_draws=POS_INT + ABSURD),
+    ),
+    Case(
+        "teacher_data", models.teacher_data,
+        valid=dict(model=NET, theta=THETA, n=5, sigma=0.1, rng=0),
+        bad=dict(model=MODEL + [(models.MLP((2, 3, 2)), ValueError)], theta=THETA_BAD,
+                 n=SIZE, sigma=NONNEG_REAL, rng=SEED_RNG),
+    ),
+    Case(
+        "posterior_modes", models.posterior_modes,
+        valid=dict(model=NET, X=X, y=Y1, sigma=0.1, prior_scale=2.0, n_starts=1, rng=0,
+                   starts=None, gd_steps=2, gtol=1e-6, progress=False),
+        bad=dict(
+            model=MODEL + [(models.MLP((2, 3, 3, 1)), ValueError),
+                           (models.MLP((2, 3, 2)), ValueError)],
+            X=X_BAD,
+            y=ARRAY + [(np.zeros(4), ValueError), (np.zeros((5, 1)), ValueError),
+                       (np.full(5, np.nan), ValueError)],
+            sigma=POS_REAL,
+            prior_scale=POS_REAL,
+            n_starts=NONNEG_INT + [(0, ValueError)] + ABSURD,  # 0 with no starts given
+            rng=SEED_RNG,
+            starts=[c for c in ARRAY if c[0] is not None]  # None: random starts only
+            + [(np.zeros((2, 4)), ValueError), (THETA, ValueError),
+               (np.full((1, D), np.nan), ValueError)],
+            gd_steps=POS_INT,
+            gtol=POS_REAL,
+            progress=BOOLEAN,
+        ),
+    ),
+    Case("PosteriorModes", exempt="a result container built by posterior_modes"),
+    Case(
+        "concentration", models.concentration,
+        valid=dict(d_in=1, width=1, extra_units=1, sigma=0.1, prior_scale=2.0, n_grid=(4, 6),
+                   n_starts=1, seed=0, fit_from=4, teacher_scale=1.5, gd_steps=2, gtol=1e-6,
+                   progress=False),
+        bad=dict(
+            d_in=POS_INT, width=POS_INT, extra_units=POS_INT, sigma=POS_REAL,
+            prior_scale=POS_REAL,
+            n_grid=ARRAY + [([30], ValueError), ([100, 30], ValueError), ([30, 30], ValueError),
+                            ([0, 30], ValueError), ([30.5, 60], TypeError),
+                            ([[30, 60]], ValueError), ([30, 10**13], ValueError),
+                            ([30, np.nan], ValueError)],
+            n_starts=POS_INT + ABSURD, seed=NONNEG_INT, fit_from=POS_INT,
+            teacher_scale=POS_REAL, gd_steps=POS_INT, gtol=POS_REAL, progress=BOOLEAN,
+        ),
+    ),
+    Case("Concentration", exempt="a result container built by concentration"),
+]

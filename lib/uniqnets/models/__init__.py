@@ -25,8 +25,11 @@ product), ``_training`` (the training maps, :func:`train`, :class:`Trajectory`)
 ``_symmetry`` (permutations, alignment, rounding-error bounds), ``_comparison``
 (experiments on when two networks are the same: :func:`symmetry_check`,
 :func:`equivariance_gap`, :func:`rescaling_check`, :func:`pair_distances`),
-``_minimum`` (:func:`find_minimum`: gradient descent, then Newton's method) and
-``_reproducibility`` (batches of runs compared by a two-sample test).
+``_minimum`` (:func:`find_minimum`: gradient descent, then Newton's method),
+``_reproducibility`` (batches of runs compared by a two-sample test) and ``_posterior``
+(the Bayesian posterior of a teacher-student regression: :func:`teacher_network`,
+:func:`teacher_data`, :func:`posterior_modes` with their Laplace approximations modulo
+the symmetries, :func:`concentration` over a grid of sample sizes).
 
 References
 ----------
@@ -50,6 +53,14 @@ from ._minimum import Minimum, find_minimum
 from ._mlp import ACTIVATIONS, MLP
 from ._objective import LOSSES as LOSSES  # public constants outside __all__, as before
 from ._objective import Objective
+from ._posterior import (
+    Concentration,
+    PosteriorModes,
+    concentration,
+    posterior_modes,
+    teacher_data,
+    teacher_network,
+)
 from ._reproducibility import BatchComparison, batch_comparison
 from ._symmetry import (
     align,
@@ -73,16 +84,19 @@ __all__ = [
     "BatchComparison",
     "batch_comparison",
     "ACTIVATIONS",
+    "Concentration",
     "EquivarianceGap",
     "MLP",
     "Minimum",
     "Objective",
     "PairDistances",
+    "PosteriorModes",
     "RescalingCheck",
     "SymmetryCheck",
     "Trajectory",
     "align",
     "batch_sequence",
+    "concentration",
     "equivariance_gap",
     "find_minimum",
     "forward_error_bound",
@@ -91,10 +105,13 @@ __all__ = [
     "langevin_step",
     "pair_distances",
     "permute_hidden",
+    "posterior_modes",
     "random_symmetry",
     "rescaling_check",
     "sgd_step",
     "symmetry_check",
+    "teacher_data",
+    "teacher_network",
     "train",
     "training_jvp",
 ]
