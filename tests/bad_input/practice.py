@@ -387,3 +387,30 @@ CASES += [
                                                    ValueError)],
                   theta=THETA_BAD, rng=RNG)),
 ]
+
+
+X_SYM = np.random.default_rng(2).standard_normal((12, 2))  # 24 outputs for 17 parameters
+NET_BAD = [(object(), TypeError), (None, TypeError), (THETA, TypeError)]
+
+CASES += [
+    Case("SYMMETRY_NETWORKS", exempt="a constant table of networks"),
+    Case("SymmetryDimension", exempt="a result container built by symmetry_dimension"),
+    Case("symmetry_dimension", practice.symmetry_dimension,
+         dict(network=NET, theta=THETA, X=X_SYM, rtol=None),
+         bad=dict(network=NET_BAD, theta=THETA_BAD,
+                  X=ARRAY + [(np.zeros((12, 3)), ValueError),  # features of another net
+                             (np.zeros(24), ValueError),  # not one row per sample
+                             (X_SYM[:8], ValueError),  # 16 outputs < 17 parameters
+                             (np.full((12, 2), np.nan), ValueError),
+                             (np.zeros((12, 2, 1)), ValueError)],
+                  rtol=REAL + [(0.0, ValueError), (-1e-9, ValueError), (1.0, ValueError)])),
+    Case("expected_symmetry_dimension", practice.expected_symmetry_dimension,
+         dict(network=NET, parts=False), bad=dict(network=NET_BAD, parts=BOOLEAN)),
+    Case("symmetry_table", practice.symmetry_table,
+         dict(networks={"MLP": NET}, rng=np.random.default_rng(0), n_samples=None,
+              jitter=0.1),
+         bad=dict(networks=[(None, TypeError), ([NET], TypeError), ({}, ValueError),
+                            ({"MLP": 1}, TypeError)],
+                  rng=RNG, n_samples=POS_INT + [(8, ValueError)] + ABSURD,
+                  jitter=NONNEG_REAL)),
+]

@@ -55,6 +55,12 @@ map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
   with what they share in ``_stability``; their tables across units
   (:func:`spawn_table`, :func:`width_table`, :func:`source_table`,
   :func:`stability_summary`) and the known-answer check :func:`permutation_check`;
+- continuous symmetries (``_symmetries``): :func:`symmetry_dimension` counts the
+  parameter directions that leave a network's outputs unchanged (the null space of its
+  Jacobian on inputs, a :class:`SymmetryDimension`), :func:`expected_symmetry_dimension`
+  gives the closed forms where they are known (rescalings of ReLU units, the affine maps
+  of linear networks, a transformer's attention, layer norms and residual stream), and
+  :func:`symmetry_table` tabulates both for networks such as :data:`SYMMETRY_NETWORKS`;
 - other processes (``_process``): :func:`run_in_subprocesses` repeats a run in fresh
   processes with other CPU thread settings (XLA fixes its thread pools when a process
   starts), to see whether the thread count changes its arithmetic.
@@ -152,6 +158,13 @@ from ._seeds import (  # noqa: E402
 from ._sources import SOURCES, Variability, source_table, variability  # noqa: E402
 from ._spawn import Spawn, spawn_instability, spawn_table  # noqa: E402
 from ._stability import STABLE, stability_summary  # noqa: E402
+from ._symmetries import (  # noqa: E402
+    SYMMETRY_NETWORKS,
+    SymmetryDimension,
+    expected_symmetry_dimension,
+    symmetry_dimension,
+    symmetry_table,
+)
 from ._tangent import DTYPES, TrainingMap, one_ulp  # noqa: E402
 from ._validation import (  # noqa: E402
     ClosedForm,
@@ -203,6 +216,11 @@ __all__ = [
     "stability_summary",
     "variability",
     "width_table",
+    "SYMMETRY_NETWORKS",
+    "SymmetryDimension",
+    "expected_symmetry_dimension",
+    "symmetry_dimension",
+    "symmetry_table",
     "ACTIVATIONS",
     "ARCHITECTURES",
     "ArchitectureTwins",
