@@ -281,7 +281,8 @@ CASES += [
     Case("chaos_and_accuracy", practice.chaos_and_accuracy, dict(runs=_runs()),
          bad=dict(runs=RUNS)),
     Case("edge_and_chaos", practice.edge_and_chaos,
-         dict(tables=[{"a": [0.1, 0.01, 2.0], "b": [0.0, 0.01, 0.5], "c": [0.2, 0.01, 0.1]}], z=3.0),
+         dict(tables=[{"a": [0.1, 0.01, 2.0], "b": [0.0, 0.01, 0.5], "c": [0.2, 0.01, 0.1]}],
+              z=3.0),
          bad=dict(tables=[(None, TypeError), ([1], TypeError), ([{"a": [0.1, 0.01]}], ValueError),
                           ([{"a": [0.1, 0.01, 2.0]}], ValueError)], z=POS_REAL)),
 ]

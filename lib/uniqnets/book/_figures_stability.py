@@ -1,12 +1,12 @@
 """Figures of the chapter on the field's answers (page 19): barriers, sources of variability,
-chaos beside accuracy and curvature."""
+chaos beside accuracy and curvature, posterior widths."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["barrier_panels", "chaos_panels", "source_bars"]
+__all__ = ["barrier_panels", "chaos_panels", "posterior_widths", "source_bars"]
 
 
 def barrier_panels(spawn_rows, width_rows, stable: float, axes=None):
@@ -121,3 +121,28 @@ def chaos_panels(chaos_rows, tables, z: float = 3.0, axes=None):
     ax.set_ylabel("top exponent (per step)")
     ax.legend(fontsize=8)
     return axes
+
+
+def posterior_widths(conc, ax=None):
+    """The largest Laplace width of the best posterior mode against the sample size, one
+    curve per student, with the ``n^(-1/2)`` line through the first student's first point
+    and the prior scale.
+
+    Parameters
+    ----------
+    conc : uniqnets.models.Concentration
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.6, 3.4), layout="constrained")
+    n = np.asarray(conc.n, float)
+    for i, width in enumerate(conc.student_widths):
+        label = f"{width} hidden units" + (" (as the teacher)" if i == 0 else "")
+        ax.plot(n, conc.width_max[i], "o-", label=label)
+    ax.plot(n, conc.width_max[0, 0] * np.sqrt(n[0] / n), "k--", lw=1, label="$n^{-1/2}$")
+    ax.axhline(conc.prior_scale, ls=":", c="k", lw=1, label="prior scale")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("samples n")
+    ax.set_ylabel("largest posterior width")
+    ax.legend(fontsize=8)
+    return ax

@@ -149,6 +149,10 @@ EVIDENCE_LABELS = {
     "best": "most accurate network",
     "n_ahead": "networks without chaos more accurate than every chaotic one",
     "n_chaotic_below_edge": "chaotic runs below the edge of stability",
+    "sym_transformer": "symmetry directions per parameter of the transformer",
+    "ratio_minimal": "largest posterior width, last over first sample size, minimal student",
+    "ratio_wide": "the same, student with an extra unit",
+    "sym_others": "at most, for the CNN and the MLPs (linear aside)",
     # 13 chaos in random networks
     "growth_err": "largest change of the per-layer growth under a gauge transformation",
     "sigma_c": "critical weight variance σ_w²",

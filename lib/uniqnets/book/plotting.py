@@ -47,7 +47,12 @@ from ._figures_randomnets import (  # noqa: E402, F401
     rnn_autocorrelation_figure,
     rnn_spectra_figure,
 )
-from ._figures_stability import barrier_panels, chaos_panels, source_bars  # noqa: E402, F401
+from ._figures_stability import (  # noqa: E402, F401
+    barrier_panels,
+    chaos_panels,
+    posterior_widths,
+    source_bars,
+)
 from ._figures_structural import *  # noqa: E402, F401, F403  (pages 09-10)
 from ._figures_thermo import (  # noqa: E402, F401
     binned_convergence,

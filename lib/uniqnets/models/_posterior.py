@@ -530,6 +530,47 @@ class Concentration:
     n_failed: np.ndarray
     modes: tuple
 
+    def summary(self, tolerance: float = 2.0) -> dict:
+        """Does each student's posterior concentrate like ``n^(-1/2)``, first to last size?
+
+        A student *concentrates* when its largest width shrinks from the first sample
+        size to the last by at most ``tolerance`` times the ``sqrt(n_first / n_last)`` of
+        Bernstein-von Mises: at the first sizes the sample Fisher matrix is still short
+        of its limit (its smallest eigenvalue about 0.8 of it at ``n = 100`` for the
+        default teacher), which the factor allows for.
+
+        Returns
+        -------
+        dict
+            For the first student (as wide as the teacher, ``_minimal``) and the second
+            (wider, ``_wide``): ``ratio_*`` (last largest width over first),
+            ``concentrates_*``, ``width_last_*``, ``modes_max_*`` (most distinct modes at
+            one size) and ``mass_max_*`` (largest mass outside the best mode); and
+            ``expected`` (``sqrt(n_first / n_last)``), ``dist_first``, ``dist_last`` (the
+            minimal student's distance to the teacher), ``n_min``, ``n_max``.
+
+        Examples
+        --------
+        >>> from uniqnets.models import concentration
+        >>> res = concentration(width=1, extra_units=1, n_grid=(20, 80), n_starts=2)
+        >>> s = res.summary()
+        >>> s["expected"], s["n_max"]
+        (0.5, 80)
+        """
+        tolerance = check_real(tolerance, "tolerance", lo=1.0)
+        expected = float(np.sqrt(self.n[0] / self.n[-1]))
+        out = {"expected": expected, "dist_first": float(self.distance_to_teacher[0, 0]),
+               "dist_last": float(self.distance_to_teacher[0, -1]),
+               "n_min": int(self.n[0]), "n_max": int(self.n[-1])}
+        for i, name in enumerate(("minimal", "wide")[:len(self.student_widths)]):
+            ratio = float(self.width_max[i, -1] / self.width_max[i, 0])
+            out |= {f"ratio_{name}": ratio,
+                    f"concentrates_{name}": bool(ratio <= tolerance * expected),
+                    f"width_last_{name}": float(self.width_max[i, -1]),
+                    f"modes_max_{name}": int(self.n_modes[i].max()),
+                    f"mass_max_{name}": float(self.mass_outside[i].max())}
+        return out
+
     def rows(self) -> list[dict]:
         """One dictionary per student and sample size, for a table.
 
