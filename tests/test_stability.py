@@ -183,3 +183,21 @@ def test_chaos_and_accuracy_orders_by_accuracy_and_reads_the_chaos_test():
     by = {r["network"]: r for r in rows}
     assert by["A"]["chaotic_stages"] == (1,) and by["B"]["chaotic_stages"] == ()
     assert by["A"]["lambda1_low"] == practice.chaos_test(runs, "A", 0).lambda1_low
+
+
+def test_summary_reads_the_mlp_first_and_the_other_networks_at_their_first_spawn():
+    """With a CNN in the file (sorted before the MLP), the MLP's numbers stay the MLP's,
+    and the CNN's first spawn point gets its own keys."""
+    a = np.linspace(0, 1, 3)
+
+    def spawn(net, k, bump):
+        return practice.Spawn(net, 0, k, 10, (1, 2), np.array([0.9, 0.9]), a,
+                              np.array([0.1, 0.1 + bump, 0.1]), np.array([0.3, 0.4, 0.3]),
+                              np.zeros(2))
+
+    spawns = [spawn("MLP", k, 0.001 * (3 - k)) for k in range(3) for _ in range(2)]
+    spawns += [spawn("CNN", 0, 0.05), spawn("CNN", 0, 0.07)]
+    s = practice.stability_summary(spawns, [], [])
+    assert s["n_spawns"] == 3 and s["n_spawn_pairs"] == 2
+    assert s["k0_barrier"] == pytest.approx(0.003)
+    assert s["CNN_k0_barrier"] == pytest.approx(0.06) and s["CNN_k0_pairs"] == 2

@@ -75,10 +75,13 @@ def stability_summary(spawns, pairs, results) -> dict:
     Returns
     -------
     dict
-        Instability (of the first network in ``spawns``): ``n_spawns``, ``n_spawn_pairs``
-        (fewest pairs at a spawn point), ``k0_barrier`` and ``k0_ci`` (error barrier of
-        children spawned at the first point), ``stable_from_init``, ``k_stable`` (first
-        stable fraction of the schedule, -1 if none), ``child_accuracy``.  Matching (of the
+        Instability (of the MLP, or else the first network in ``spawns``): ``n_spawns``,
+        ``n_spawn_pairs`` (fewest pairs at a spawn point), ``k0_barrier`` and ``k0_ci``
+        (error barrier of children spawned at the first point), ``stable_from_init``,
+        ``k_stable`` (first stable fraction of the schedule, -1 if none),
+        ``child_accuracy``; of every other network ``name`` at its first spawn point:
+        ``{name}_k0_barrier``, ``{name}_k0_ci``, ``{name}_k0_pairs``, ``{name}_k0_spawn``
+        (its fraction of the schedule) and ``{name}_k0_accuracy``.  Matching (of the
         widest and narrowest networks): ``n_widths``, ``n_width_pairs``, ``wide``,
         ``narrow`` (widths as text), ``wide_before``, ``wide_after``, ``wide_after_ci``,
         ``narrow_after`` (error barriers), ``wide_loss_before``, ``wide_loss_after``,
@@ -106,13 +109,22 @@ def stability_summary(spawns, pairs, results) -> dict:
     out = {}
     rows = spawn_table(spawns)
     if rows:
-        first = [r for r in rows if r["network"] == rows[0]["network"]]
+        names = list(dict.fromkeys(r["network"] for r in rows))
+        main = "MLP" if "MLP" in names else names[0]
+        first = [r for r in rows if r["network"] == main]
         stable = [r for r in first if r["stable"]]
         out.update(n_spawns=len(first), n_spawn_pairs=min(r["n_pairs"] for r in first),
                    k0_barrier=first[0]["error_barrier"], k0_ci=first[0]["error_ci"],
                    stable_from_init=first[0]["stable"] and first[0]["spawn"] == 0,
                    k_stable=stable[0]["fraction"] if stable else -1.0,
                    child_accuracy=float(np.mean([r["accuracy"] for r in first])))
+        for name in names:  # the other networks' first spawn point
+            r = next(r for r in rows if r["network"] == name)
+            if name != main:
+                out.update({f"{name}_k0_barrier": r["error_barrier"],
+                            f"{name}_k0_ci": r["error_ci"], f"{name}_k0_pairs": r["n_pairs"],
+                            f"{name}_k0_spawn": r["fraction"],
+                            f"{name}_k0_accuracy": r["accuracy"]})
     wrows = width_table(pairs)
     if wrows:
         wide, narrow = wrows[-1], wrows[0]
