@@ -201,3 +201,25 @@ def test_summary_reads_the_mlp_first_and_the_other_networks_at_their_first_spawn
     assert s["n_spawns"] == 3 and s["n_spawn_pairs"] == 2
     assert s["k0_barrier"] == pytest.approx(0.003)
     assert s["CNN_k0_barrier"] == pytest.approx(0.06) and s["CNN_k0_pairs"] == 2
+
+
+@pytest.mark.parametrize("conv", [False, True])
+def test_steps_is_the_map_stepped_one_at_a_time(conv):
+    """TrainingMap.steps: a compiled loop for an MLP (equal to repeated step to rounding),
+    step by step for a CNN (bit for bit)."""
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((32, 16)), rng.integers(0, 3, 32)
+    net = practice.cnn((4, 4, 1), (2,), 3) if conv else practice.mlp((16, 8, 3))
+    batches = rng.integers(0, 32, (10, 8))
+    tm = practice.TrainingMap(net, X, Y, practice.optimizer("momentum", 0.1),
+                              batches=batches, dtype="float32")
+    x = tm.init_state(net.init(rng))
+    ref = x
+    for t in range(10):
+        ref = tm.step(ref, t)
+    got = tm.steps(x, 0, 10, chunk=4)
+    if conv:
+        assert np.array_equal(got, ref)
+    else:
+        # float32 rounding of ten steps of a state of order one
+        np.testing.assert_allclose(got, ref, rtol=0, atol=1e-5)
