@@ -201,6 +201,8 @@ def test_summary_reads_the_mlp_first_and_the_other_networks_at_their_first_spawn
     assert s["n_spawns"] == 3 and s["n_spawn_pairs"] == 2
     assert s["k0_barrier"] == pytest.approx(0.003)
     assert s["CNN_k0_barrier"] == pytest.approx(0.06) and s["CNN_k0_pairs"] == 2
+    # 0.05 and 0.07: mean 0.06, t-interval half-width 12.7 * 0.01 = 0.127, across 0.02
+    assert s["CNN_k0_status"] == "not resolved"
 
 
 @pytest.mark.parametrize("conv", [False, True])

@@ -81,7 +81,9 @@ def stability_summary(spawns, pairs, results) -> dict:
         ``k_stable`` (first stable fraction of the schedule, -1 if none),
         ``child_accuracy``; of every other network ``name`` at its first spawn point:
         ``{name}_k0_barrier``, ``{name}_k0_ci``, ``{name}_k0_pairs``, ``{name}_k0_spawn``
-        (its fraction of the schedule) and ``{name}_k0_accuracy``.  Matching (of the
+        (its fraction of the schedule), ``{name}_k0_accuracy`` and ``{name}_k0_status``
+        (``"stable"`` or ``"unstable"`` when the error barrier's interval lies below or
+        above ``STABLE``, else ``"not resolved"``).  Matching (of the
         widest and narrowest networks): ``n_widths``, ``n_width_pairs``, ``wide``,
         ``narrow`` (widths as text), ``wide_before``, ``wide_after``, ``wide_after_ci``,
         ``narrow_after`` (error barriers), ``wide_loss_before``, ``wide_loss_after``,
@@ -121,10 +123,13 @@ def stability_summary(spawns, pairs, results) -> dict:
         for name in names:  # the other networks' first spawn point
             r = next(r for r in rows if r["network"] == name)
             if name != main:
+                low, high = r["error_barrier"] - r["error_ci"], r["error_barrier"] + r["error_ci"]
                 out.update({f"{name}_k0_barrier": r["error_barrier"],
                             f"{name}_k0_ci": r["error_ci"], f"{name}_k0_pairs": r["n_pairs"],
                             f"{name}_k0_spawn": r["fraction"],
-                            f"{name}_k0_accuracy": r["accuracy"]})
+                            f"{name}_k0_accuracy": r["accuracy"],
+                            f"{name}_k0_status": "stable" if high < STABLE else "unstable"
+                            if low > STABLE else "not resolved"})
     wrows = width_table(pairs)
     if wrows:
         wide, narrow = wrows[-1], wrows[0]
