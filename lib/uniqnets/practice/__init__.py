@@ -60,7 +60,7 @@ map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
   Jacobian on inputs, a :class:`SymmetryDimension`), :func:`expected_symmetry_dimension`
   gives the closed forms where they are known (rescalings of ReLU units, the affine maps
   of linear networks, a transformer's attention, layer norms and residual stream), and
-  :func:`symmetry_table` tabulates both for networks such as :data:`SYMMETRY_NETWORKS`;
+  :func:`symmetry_table` tabulates both for networks such as ``SYMMETRY_NETWORKS``;
 - other processes (``_process``): :func:`run_in_subprocesses` repeats a run in fresh
   processes with other CPU thread settings (XLA fixes its thread pools when a process
   starts), to see whether the thread count changes its arithmetic.

@@ -17,7 +17,7 @@ larger (the test is that doubling ``X`` leaves it unchanged).
 - :func:`expected_symmetry_dimension`: the closed forms where they are known, with their
   parts (derived in its docstring, the transformer's included);
 - :func:`symmetry_table`: both for a set of networks at random parameters, and
-  :data:`SYMMETRY_NETWORKS`, small networks of about a thousand parameters on 6x6 images.
+  ``SYMMETRY_NETWORKS``, small networks of about a thousand parameters on 6x6 images.
 
 References
 ----------
