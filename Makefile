@@ -203,7 +203,8 @@ sweep-fashion: $(STAMP) data
 # variability (and five initialisations of the linear network), three pairs of
 # independent networks at each of three widths before and after weight matching. Each finished unit is appended to book/_data/stability_runs.json with its
 # provenance; units already there are not repeated, so the grid can be extended, e.g.
-# make sweep-stability STABILITY_NETWORKS=CNN
+# make sweep-stability STABILITY_NETWORKS=CNN (some hours on 2 cores: a CNN child takes
+# about four minutes; the book holds the CNN's children spawned at initialisation only)
 STABILITY_NETWORKS ?= MLP
 STABILITY_DATA     := book/_data/stability_runs.json
 

@@ -86,3 +86,10 @@ def check_the_minimal_student_concentrates_like_root_n(rec):
     # the redundant directions are held by the prior (scale 2) only: a width below a
     # tenth of it at the largest n would mean the wide student concentrates after all
     assert rec["post_width_last_wide"] > 0.2, rec["post_width_last_wide"]
+
+
+def check_the_cnn_is_measured_at_initialisation(rec):
+    """Five pairs of the CNN's children spawned at initialisation, trained to the CNN's
+    accuracy of page 12 (0.914 over five seeds)."""
+    assert rec["CNN_k0_pairs"] >= 5 and rec["CNN_k0_spawn"] == 0, rec["CNN_k0_pairs"]
+    assert 0.90 <= rec["CNN_k0_accuracy"] <= 0.93, rec["CNN_k0_accuracy"]

@@ -138,6 +138,7 @@ EVIDENCE_LABELS = {
     "w1_min": "smallest diagram distance between seeds, over the diagrams' mass",
     # 19 the field's answers
     "k0_barrier": "error barrier between children spawned at initialisation",
+    "CNN_k0_barrier": "the same, CNN",
     "wide_after": "error barrier of the widest independent pair after weight matching",
     "wide_signed": "error barrier of the widest independent pair after alignment by "
                    "permutations and sign flips",
