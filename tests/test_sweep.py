@@ -819,6 +819,36 @@ def test_a_sweep_cleans_up_what_a_killed_sweep_left(tmp_path):
     assert not stale.exists() and live.exists() and unmarked.exists()
 
 
+@pytest.mark.skipif(os.name != "posix", reason="SIGTERM handlers are POSIX")
+def test_a_stopped_worker_removes_its_runs_folders_even_unmarked(tmp_path):
+    """A worker stopped while its run's folder has lost its mark (half removed after the
+    run, or not yet marked) removes the folder itself: ``clean_stale_runs`` cannot."""
+    script = (
+        "import os, sys, time\n"
+        "from uniqnets.book.sweep._parallel import _worker_init\n"
+        "from uniqnets.book.sweep._execute import OWNER, RUN_PREFIX, _run_folder\n"
+        "import tempfile\n"
+        "_worker_init(os.getppid())\n"
+        "with _run_folder(lambda: tempfile.mkdtemp(prefix=RUN_PREFIX)) as path:\n"
+        "    os.remove(os.path.join(path, OWNER))\n"
+        "    print(path, flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                            env=env)
+    try:
+        folder = Path(proc.stdout.readline().strip())
+        assert folder.parent == tmp_path and folder.is_dir() and not list(folder.iterdir())
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 1
+        assert not folder.exists()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 @pytest.mark.skipif(os.name != "posix", reason="Unix sockets are POSIX")
 def test_runs_start_when_the_temporary_folders_path_is_too_long_for_a_socket(tmp_path):
     """A socket's path must fit in ``sun_path``: with a TMPDIR too deep for one, the

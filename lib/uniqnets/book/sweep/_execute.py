@@ -22,6 +22,8 @@ from uniqnets.book.inline import fill_inline_results
 
 #: process groups of the kernels this process started and has not yet seen end
 _KERNELS: set[int] = set()
+#: the folders of the runs this process is executing (removed by ``_remove_run_folders``)
+_RUN_FOLDERS: list[str] = []
 
 
 def _kill_kernels(pgids=None) -> None:
@@ -42,6 +44,48 @@ def _kill_kernels(pgids=None) -> None:
 #: the temporary folder of each run, and the file in it naming the process that owns it
 RUN_PREFIX = "uniqnets-run-"
 OWNER = "owner.pid"
+
+
+def _remove_run_folders() -> None:
+    """Remove the folders of the runs in flight (a worker told to stop, before it exits).
+
+    :func:`clean_stale_runs` removes a stopped worker's folders only when they name their
+    owner; a worker stopped between creating a folder and marking it, or half-way through
+    removing a finished run's folder (``owner.pid`` already gone), would leave one.
+    """
+    for path in list(_RUN_FOLDERS):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _run_folder(make):
+    """A folder made by ``make()``, marked with this process, removed on the way out.
+
+    The folder is registered in ``_RUN_FOLDERS`` with SIGTERM held back (where the thread
+    can block signals), so that a worker's SIGTERM handler, which removes the registered
+    folders before it exits, never runs between the folder's creation and its
+    registration. ``make`` may return ``None`` (no folder); so does the context then.
+    """
+    held = hasattr(signal, "pthread_sigmask")
+    if held:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        path = make()
+        if path is not None:
+            _RUN_FOLDERS.append(path)
+    finally:
+        if held:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    if path is None:
+        yield None
+        return
+    try:
+        with open(os.path.join(path, OWNER), "w") as fh:  # who may clean it up
+            fh.write(str(os.getpid()))
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+        _RUN_FOLDERS.remove(path)
 
 
 def _alive(pid: int) -> bool:
@@ -220,15 +264,11 @@ def _execute_run(task: dict) -> dict:
     in_cell = False
     started: list[int] = []
     with contextlib.ExitStack() as stack:
-        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix=RUN_PREFIX))
+        tmp = stack.enter_context(_run_folder(lambda: tempfile.mkdtemp(prefix=RUN_PREFIX)))
         sockets = tmp
         if len(os.fsencode(os.path.join(tmp, "kernel-ipc-9999"))) > SOCKET_PATH_MAX:
-            sockets = socket_dir(prefix=RUN_PREFIX, name="kernel-ipc")
-            if sockets:
-                stack.callback(shutil.rmtree, sockets, ignore_errors=True)
-        for where in {tmp, sockets} - {None}:  # who may clean these folders up
-            with open(os.path.join(where, OWNER), "w") as fh:
-                fh.write(str(os.getpid()))
+            sockets = stack.enter_context(_run_folder(
+                lambda: socket_dir(prefix=RUN_PREFIX, name="kernel-ipc")))
         out = os.path.join(tmp, "run.ipynb")
         cwd = task.get("cwd")
         if not cwd or not os.path.isdir(cwd):

@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 
-from ._execute import _execute_run, _kill_kernels, clean_stale_runs
+from ._execute import _execute_run, _kill_kernels, _remove_run_folders, clean_stale_runs
 from ._grid import _digest
 
 #: seconds to wait for a Dask scheduler to answer
@@ -23,8 +23,9 @@ _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def _worker_exit(*_) -> None:
-    """Kill this worker's kernels and exit at once (a signal handler)."""
+    """Kill this worker's kernels, remove its runs' folders and exit at once (a signal handler)."""
     _kill_kernels()
+    _remove_run_folders()
     os._exit(1)
 
 
@@ -86,6 +87,8 @@ def _stop_workers(pool) -> None:
             p.join(max(0.0, deadline - time.monotonic()))
             if p.is_alive():
                 p.kill()
+                # reaped, so that clean_stale_runs sees it gone (a zombie answers kill 0)
+                p.join(STOP_TIMEOUT)
         except (OSError, ValueError, AttributeError, AssertionError):
             pass
 
