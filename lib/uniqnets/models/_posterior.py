@@ -22,7 +22,7 @@ tiny network needs only the exact Hessian the library already has
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import lgamma, log, pi
+from math import factorial, lgamma, log, pi
 
 import numpy as np
 from scipy.special import logsumexp
@@ -475,6 +475,8 @@ class Concentration:
         Sample sizes, increasing.
     student_widths : tuple of int
         Hidden units of each student.
+    d_in : int
+        Input dimension of the teacher and the students.
     teacher_theta : array, shape (d_teacher,)
         Parameters of the teacher (:func:`teacher_network`).
     sigma, prior_scale : float
@@ -511,6 +513,7 @@ class Concentration:
 
     n: np.ndarray
     student_widths: tuple
+    d_in: int
     teacher_theta: np.ndarray
     sigma: float
     prior_scale: float
@@ -545,23 +548,32 @@ class Concentration:
             For the first student (as wide as the teacher, ``_minimal``) and the second
             (wider, ``_wide``): ``ratio_*`` (last largest width over first),
             ``concentrates_*``, ``width_last_*``, ``modes_max_*`` (most distinct modes at
-            one size) and ``mass_max_*`` (largest mass outside the best mode); and
+            one size) and ``mass_max_*`` (largest mass outside the best mode);
             ``expected`` (``sqrt(n_first / n_last)``), ``dist_first``, ``dist_last`` (the
-            minimal student's distance to the teacher), ``n_min``, ``n_max``.
+            minimal student's distance to the teacher), ``n_min``, ``n_max``; and the
+            set-up: ``d_in``, ``units`` (the teacher's hidden units), ``extra_units``,
+            ``sigma``, ``prior_scale``, ``n_params`` (the teacher's parameters) and
+            ``symmetries`` (``2^units units!``, the signed permutations of its units).
 
         Examples
         --------
         >>> from uniqnets.models import concentration
         >>> res = concentration(width=1, extra_units=1, n_grid=(20, 80), n_starts=2)
         >>> s = res.summary()
-        >>> s["expected"], s["n_max"]
-        (0.5, 80)
+        >>> s["expected"], s["n_max"], s["n_params"], s["symmetries"]
+        (0.5, 80, 5, 2)
         """
         tolerance = check_real(tolerance, "tolerance", lo=1.0)
         expected = float(np.sqrt(self.n[0] / self.n[-1]))
         out = {"expected": expected, "dist_first": float(self.distance_to_teacher[0, 0]),
                "dist_last": float(self.distance_to_teacher[0, -1]),
-               "n_min": int(self.n[0]), "n_max": int(self.n[-1])}
+               "n_min": int(self.n[0]), "n_max": int(self.n[-1]),
+               "d_in": int(self.d_in), "units": int(self.student_widths[0]),
+               "extra_units": int(self.student_widths[-1] - self.student_widths[0]),
+               "sigma": float(self.sigma), "prior_scale": float(self.prior_scale),
+               "n_params": int(self.teacher_theta.size),
+               "symmetries": 2 ** int(self.student_widths[0])
+               * factorial(int(self.student_widths[0]))}
         for i, name in enumerate(("minimal", "wide")[:len(self.student_widths)]):
             ratio = float(self.width_max[i, -1] / self.width_max[i, 0])
             out |= {f"ratio_{name}": ratio,
@@ -762,7 +774,7 @@ def concentration(d_in: int = 2, width: int = 3, extra_units: int = 1, sigma: fl
     slopes = np.array([_loglog_slope(grid[fit], w_max[i, fit]) for i in range(len(hidden))])
     slopes_d = np.array([_loglog_slope(grid[fit], dist[i, fit]) for i in range(len(hidden))])
     return Concentration(
-        n=grid, student_widths=hidden, teacher_theta=theta_t, sigma=sigma,
+        n=grid, student_widths=hidden, d_in=d_in, teacher_theta=theta_t, sigma=sigma,
         prior_scale=prior_scale, n_starts=n_starts, fit_from=fit_from, n_modes=n_modes,
         mass_outside=outside, log_mass_outside=log_outside, width_max=w_max, width_min=w_min,
         distance_to_teacher=dist, teacher_mahalanobis=maha, slope_width_max=slopes[:, 0],
