@@ -183,6 +183,33 @@ def test_chaos_and_accuracy_orders_by_accuracy_and_reads_the_chaos_test():
     by = {r["network"]: r for r in rows}
     assert by["A"]["chaotic_stages"] == (1,) and by["B"]["chaotic_stages"] == ()
     assert by["A"]["lambda1_low"] == practice.chaos_test(runs, "A", 0).lambda1_low
+    assert not by["A"]["ahead"] and not by["B"]["ahead"]  # equal accuracies
+
+
+def test_a_network_is_ahead_only_when_its_interval_clears_every_chaotic_one():
+    """B (never chaotic) is ahead of the chaotic A when its accuracies sit above A's
+    interval, not when the intervals overlap; a chaotic network is never ahead."""
+    import dataclasses
+
+    from uniqnets.practice._seeds import _demo_runs
+
+    def with_accuracy(acc_a, acc_b):
+        accs = {"A": acc_a, "B": acc_b}
+        count = {"A": 0, "B": 0}
+        out = []
+        for r in _demo_runs():
+            acc = accs[r.name][count[r.name]]
+            count[r.name] += 1
+            out.append(dataclasses.replace(r, test_accuracy=np.array([0.1, acc])))
+        return {row["network"]: row for row in practice.chaos_and_accuracy(out)}
+
+    # two seeds: the 95 % t interval is the mean +- 12.71 * |a - b| / 2
+    by = with_accuracy((0.800, 0.801), (0.900, 0.901))  # 0.8005 +- 0.0064, 0.9005 +- 0.0064
+    assert by["B"]["ahead"] and not by["A"]["ahead"]
+    by = with_accuracy((0.80, 0.81), (0.85, 0.86))  # 0.805 +- 0.064 reaches 0.855 - 0.064
+    assert not by["B"]["ahead"]
+    by = with_accuracy((0.95, 0.96), (0.80, 0.81))  # the chaotic network is the best
+    assert not by["A"]["ahead"] and not by["B"]["ahead"]
 
 
 def test_summary_reads_the_mlp_first_and_the_other_networks_at_their_first_spawn():

@@ -107,10 +107,10 @@ def chaos_panels(chaos_rows, tables, z: float = 3.0, axes=None):
     ax.set_xlabel("lower 95 % bound of the top exponent (per step)")
     ax.set_ylabel("test accuracy (%)")
     ax = axes[1]
-    rows = np.array([v for t in tables for v in t.values()], float).reshape(-1, 3)
-    rows = rows[np.all(np.isfinite(rows), axis=1)]
-    lam, se, edge = rows.T
-    chaotic = lam - z * se > 0
+    from uniqnets.practice import scan_points  # JAX, only when this figure is drawn
+
+    points = scan_points(tables, z)
+    lam, edge, chaotic = points["lam"], points["edge"], points["chaotic"]
     ax.scatter(edge[chaotic], lam[chaotic], s=14, c="C2", label="chaotic")
     ax.scatter(edge[~chaotic], lam[~chaotic], s=14, facecolors="white", edgecolors="C0",
                label="not chaotic")

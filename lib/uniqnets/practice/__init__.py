@@ -32,7 +32,8 @@ map feeds the one QR loop of :mod:`uniqnets.lyapunov`:
 - experiments (``_scan``, ``_reproduce``, ``_validation``): the matched-size networks of
   the digits (:func:`digits_network`, :func:`digits_setup`), the exponent against the learning rate
   (:func:`lr_scan`), the sharpness along a run (:func:`sharpness_along`), whether
-  separating runs are past the edge of stability (:func:`edge_and_chaos`), twins one ulp
+  separating runs are past the edge of stability (:func:`edge_and_chaos`, on the runs
+  of :func:`scan_points`), twins one ulp
   apart per architecture (:func:`architecture_twins`), precision and reduction-order
   twins (:func:`precision_twins`), two independent initialisations
   (:func:`independent_runs`), a test over batches of seeds (:func:`distribution_test`),
@@ -142,6 +143,7 @@ from ._scan import (  # noqa: E402
     digits_setup,
     edge_and_chaos,
     lr_scan,
+    scan_points,
     sharpness_along,
 )
 from ._seeds import (  # noqa: E402
@@ -244,6 +246,7 @@ __all__ = [
     "lr_scan",
     "minimum_exponents",
     "precision_twins",
+    "scan_points",
     "sharpness_along",
     "DTYPES",
     "Network",

@@ -201,8 +201,8 @@ class ScanRun:
         ``"diverged"``."""
         if self.diverged:
             return "diverged"
-        return ("positive" if self.lam - z * self.se > 0
-                else "negative" if self.lam + z * self.se < 0 else "zero")
+        return ("positive" if _above_zero(self.lam, self.se, z)
+                else "negative" if _above_zero(-self.lam, self.se, z) else "zero")
 
 
 @dataclass(frozen=True)
@@ -258,6 +258,52 @@ class LRScan:
         return "\n".join(rows)
 
 
+def _above_zero(lam, se, z):
+    """The rule for a chaotic run: an exponent more than ``z`` standard errors above 0."""
+    return lam - z * se > 0
+
+
+def scan_points(tables, z: float = 3.0) -> dict:
+    """The finite runs of learning-rate scans, each with its exponent, edge ratio and sign.
+
+    Parameters
+    ----------
+    tables : iterable of mappings ``{"CNN sgd 0.3": [lam, se, edge], ...}``
+        Scans as :meth:`LRScan.table` gives them (several seeds or widths); runs with a
+        non-finite entry (diverged) are left out.
+    z : float > 0
+        A run is chaotic when its exponent is more than ``z`` standard errors above zero
+        (as in :meth:`ScanRun.sign`).
+
+    Returns
+    -------
+    dict of arrays, each of shape (n_runs,)
+        ``lam`` (top exponent, per step), ``se`` (its standard error), ``edge``
+        (sharpness over the stability threshold) and ``chaotic`` (bool).
+
+    Examples
+    --------
+    >>> from uniqnets.practice import scan_points
+    >>> p = scan_points([{"a": [0.1, 0.01, 2.0], "b": [0.0, 0.01, 0.3],
+    ...                   "c": [float("nan"), 0.0, 0.0]}])
+    >>> p["chaotic"].tolist(), p["edge"].tolist()
+    ([True, False], [2.0, 0.3])
+    """
+    z = check_real(z, "z", lo=0.0, lo_open=True)
+    if isinstance(tables, Mapping) or not hasattr(tables, "__iter__"):
+        raise TypeError("tables must be an iterable of mappings (one scan table each), got "
+                        f"{type(tables).__name__}")
+    rows = []
+    for i, table in enumerate(tables):
+        if not isinstance(table, Mapping):
+            raise TypeError(f"tables[{i}] must be a mapping of run name -> [lam, se, edge]")
+        rows += [check_array(v, f"tables[{i}][{k!r}]", shape=(3,), finite=False)
+                 for k, v in table.items()]
+    rows = np.array([r for r in rows if np.all(np.isfinite(r))]).reshape(-1, 3)
+    lam, se, edge = rows.T
+    return {"lam": lam, "se": se, "edge": edge, "chaotic": _above_zero(lam, se, z)}
+
+
 def edge_and_chaos(tables, z: float = 3.0) -> dict:
     """Are the runs whose nearby trajectories separate those of high curvature?
 
@@ -297,23 +343,13 @@ def edge_and_chaos(tables, z: float = 3.0) -> dict:
     """
     from scipy import stats
 
-    z = check_real(z, "z", lo=0.0, lo_open=True)
-    if isinstance(tables, Mapping) or not hasattr(tables, "__iter__"):
-        raise TypeError("tables must be an iterable of mappings (one scan table each), got "
-                        f"{type(tables).__name__}")
-    rows = []
-    for i, table in enumerate(tables):
-        if not isinstance(table, Mapping):
-            raise TypeError(f"tables[{i}] must be a mapping of run name -> [lam, se, edge]")
-        rows += [check_array(v, f"tables[{i}][{k!r}]", shape=(3,), finite=False)
-                 for k, v in table.items()]
-    rows = np.array([r for r in rows if np.all(np.isfinite(r))]).reshape(-1, 3)
-    if len(rows) < 3:
-        raise ValueError(f"tables hold {len(rows)} finite runs; a rank correlation needs 3")
-    lam, se, edge = rows.T
-    chaotic, past = lam - z * se > 0, edge >= 1.0
+    points = scan_points(tables, z)
+    lam, edge, chaotic = points["lam"], points["edge"], points["chaotic"]
+    if len(lam) < 3:
+        raise ValueError(f"tables hold {len(lam)} finite runs; a rank correlation needs 3")
+    past = edge >= 1.0
     rho, p = stats.spearmanr(edge, lam)
-    return {"n_runs": len(rows), "n_chaotic": int(chaotic.sum()), "n_past_edge": int(past.sum()),
+    return {"n_runs": len(lam), "n_chaotic": int(chaotic.sum()), "n_past_edge": int(past.sum()),
             "n_chaotic_past_edge": int((chaotic & past).sum()),
             "n_chaotic_below_edge": int((chaotic & ~past).sum()),
             "edge_median_chaotic": float(np.median(edge[chaotic])) if chaotic.any()

@@ -355,7 +355,9 @@ def chaos_and_accuracy(runs) -> list[dict]:
 
     Columns: ``network``, ``n_seeds``, ``chaotic_stages`` (1-based stage numbers, a
     tuple), ``lambda1_low`` (the largest lower 95 % bound of the top exponent over the
-    stages), ``accuracy``, ``accuracy_ci``.
+    stages), ``accuracy``, ``accuracy_ci`` and ``ahead``: chaotic at no stage, and its
+    accuracy interval entirely above that of every chaotic network (``False`` for all
+    when no network is chaotic).
 
     Examples
     --------
@@ -374,4 +376,8 @@ def chaos_and_accuracy(runs) -> list[dict]:
                      "chaotic_stages": tuple(t.stage + 1 for t in tests if t.chaotic),
                      "lambda1_low": max(t.lambda1_low for t in tests),
                      "accuracy": m, "accuracy_ci": h})
+    chaotic = [r for r in rows if r["chaotic_stages"]]
+    top = max((r["accuracy"] + r["accuracy_ci"] for r in chaotic), default=np.inf)
+    for r in rows:
+        r["ahead"] = bool(not r["chaotic_stages"] and r["accuracy"] - r["accuracy_ci"] > top)
     return sorted(rows, key=lambda r: -r["accuracy"])
