@@ -314,11 +314,9 @@ def edge_and_chaos(tables, z: float = 3.0) -> dict:
 
     Parameters
     ----------
-    tables : iterable of mappings ``{"CNN sgd 0.3": [lam, se, edge], ...}``
-        Scans as :meth:`LRScan.table` gives them (several seeds or widths); runs with a
-        non-finite entry (diverged) are left out.
-    z : float > 0
-        A run is chaotic when its exponent is more than ``z`` standard errors above zero.
+    tables, z
+        The scans' runs and the rule for a chaotic one, as in :func:`scan_points` (at
+        least three finite runs).
 
     Returns
     -------
